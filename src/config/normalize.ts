@@ -1,0 +1,100 @@
+// Fills in defaults and resolves paths: AppInput (as written) -> AppSpec (as run).
+import os from 'node:os';
+import path from 'node:path';
+import type { AppInput, EcosystemInput } from './schema.js';
+import type { AppSpec, Config, MetricsSpec } from './types.js';
+import { parseDuration, parseSize } from './units.js';
+import { parseListenAddress } from './listen-address.js';
+import type { ConfigIssue } from './errors.js';
+
+// The defaults, in one place so docs and code agree.
+export const DEFAULTS = {
+  instances: 1,
+  kill_timeout: 30_000,
+  listen_timeout: 8_000,
+  min_uptime: 1_000,
+  max_restarts: 15,
+  exp_backoff_restart_delay: 100,
+  watch_delay: 1_000,
+  stop_signal: 'SIGTERM',
+  metrics: { host: '127.0.0.1', port: 9464 },
+} as const;
+
+const NODE_SCRIPT = /\.(c|m)?js$/;
+
+function list(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : [...value];
+}
+
+function ms(value: number | string | undefined, fallback: number): number {
+  return value === undefined ? fallback : parseDuration(value)!;
+}
+
+function interpreterFor(input: AppInput): string | null {
+  if (input.interpreter !== undefined) return input.interpreter === 'none' ? null : input.interpreter;
+  return NODE_SCRIPT.test(input.script) ? 'node' : null;
+}
+
+function isNode(interpreter: string | null): boolean {
+  return interpreter !== null && /(^|\/)node(js)?$/.test(interpreter);
+}
+
+// One app, normalized against the directory of the file it came from. Issues go to `issues`.
+export function normalizeApp(input: AppInput, baseDir: string, at: string, issues: ConfigIssue[]): AppSpec {
+  const cwd = path.resolve(baseDir, input.cwd ?? '.');
+  const interpreter = interpreterFor(input);
+  const instances = input.instances === 'max' || input.instances === -1 ? os.availableParallelism() : input.instances ?? DEFAULTS.instances;
+  const listen = (Array.isArray(input.listen) ? input.listen : input.listen === undefined ? [] : [input.listen]).flatMap((value, i) => {
+    const parsed = parseListenAddress(value, baseDir);
+    if (typeof parsed === 'string') {
+      issues.push({ path: `${at}.listen${Array.isArray(input.listen) ? `[${i}]` : ''}`, message: parsed });
+      return [];
+    }
+    return [parsed];
+  });
+  const watch = input.watch === true ? [cwd] : input.watch === false || input.watch === undefined ? [] : list(input.watch).map((p) => path.resolve(cwd, p));
+  const resolveFrom = (p: string | undefined) => (p === undefined ? null : path.resolve(cwd, p));
+  return {
+    name: input.name,
+    script: interpreter === null && !input.script.includes('/') ? input.script : path.resolve(cwd, input.script),
+    args: list(input.args),
+    cwd,
+    instances,
+    interpreter,
+    interpreter_args: list(input.interpreter_args),
+    env: Object.fromEntries(Object.entries(input.env ?? {}).map(([k, v]) => [k, String(v)])),
+    kill_timeout: ms(input.kill_timeout, DEFAULTS.kill_timeout),
+    listen_timeout: ms(input.listen_timeout, DEFAULTS.listen_timeout),
+    wait_ready: input.wait_ready ?? false,
+    min_uptime: ms(input.min_uptime, DEFAULTS.min_uptime),
+    max_restarts: input.max_restarts ?? DEFAULTS.max_restarts,
+    restart_delay: input.restart_delay === undefined ? null : parseDuration(input.restart_delay),
+    exp_backoff_restart_delay: ms(input.exp_backoff_restart_delay, DEFAULTS.exp_backoff_restart_delay),
+    autorestart: input.autorestart ?? true,
+    stop_exit_codes: input.stop_exit_codes === undefined ? [] : [input.stop_exit_codes].flat(),
+    max_memory_restart: input.max_memory_restart === undefined ? null : parseSize(input.max_memory_restart),
+    watch,
+    ignore_watch: list(input.ignore_watch),
+    watch_delay: ms(input.watch_delay, DEFAULTS.watch_delay),
+    out_file: resolveFrom(input.out_file),
+    error_file: resolveFrom(input.error_file),
+    log_date_format: input.log_date_format === 'epoch' ? 'epoch' : 'iso',
+    uid: input.uid ?? null,
+    gid: input.gid ?? null,
+    listen,
+    stop_signal: (input.stop_signal ?? DEFAULTS.stop_signal) as NodeJS.Signals,
+    kill_group: input.kill_group ?? false,
+    reload_surge: input.reload_surge ?? null,
+    ipc: isNode(interpreter),
+  };
+}
+
+// The whole file, normalized. Issues go to `issues`.
+export function normalizeConfig(input: EcosystemInput, file: string, issues: ConfigIssue[]): Config {
+  const baseDir = path.dirname(file);
+  const apps = input.apps.map((app, i) => normalizeApp(app, baseDir, `apps[${i}]`, issues));
+  const metrics: MetricsSpec | null =
+    input.metrics === false ? null : { host: input.metrics?.host ?? DEFAULTS.metrics.host, port: input.metrics?.port ?? DEFAULTS.metrics.port };
+  return { file, apps, metrics };
+}

@@ -1,0 +1,54 @@
+// The normalized, frozen shape of the config that the master runs from: every default
+// filled in, every path absolute, every duration in ms and every size in bytes.
+
+// One listening address the master binds for an app.
+export type ListenAddress =
+  | { kind: 'tcp'; host: string; port: number; text: string }
+  | { kind: 'unix'; path: string; text: string };
+
+// One app, ready to run.
+export interface AppSpec {
+  readonly name: string;
+  readonly script: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly instances: number;
+  readonly interpreter: string | null;
+  readonly interpreter_args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly kill_timeout: number;
+  readonly listen_timeout: number;
+  readonly wait_ready: boolean;
+  readonly min_uptime: number;
+  readonly max_restarts: number;
+  readonly restart_delay: number | null;
+  readonly exp_backoff_restart_delay: number;
+  readonly autorestart: boolean;
+  readonly stop_exit_codes: readonly number[];
+  readonly max_memory_restart: number | null;
+  readonly watch: readonly string[];
+  readonly ignore_watch: readonly string[];
+  readonly watch_delay: number;
+  readonly out_file: string | null;
+  readonly error_file: string | null;
+  readonly log_date_format: 'iso' | 'epoch';
+  readonly uid: string | number | null;
+  readonly gid: string | number | null;
+  readonly listen: readonly ListenAddress[];
+  readonly stop_signal: NodeJS.Signals;
+  readonly kill_group: boolean;
+  // How many new workers may start at once in a reload; null means all instances.
+  readonly reload_surge: number | null;
+  // True when the worker is a Node program and gets an IPC channel.
+  readonly ipc: boolean;
+}
+
+// Where the metrics endpoint listens, or null when it is off.
+export interface MetricsSpec { readonly host: string; readonly port: number }
+
+// A whole config, as loaded from one file.
+export interface Config {
+  readonly file: string;
+  readonly apps: readonly AppSpec[];
+  readonly metrics: MetricsSpec | null;
+}

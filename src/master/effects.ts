@@ -1,0 +1,35 @@
+// The thin interface between the master's logic and the world: clock, timers, processes.
+// Tests inject fakes (as Supervisor's DummyOptions); production uses real ones.
+import type { AppSpec } from '../config/types.js';
+import type { MasterToWorker } from '../protocol/ipc.js';
+
+// A running worker process, as the master sees it.
+export interface WorkerHandle {
+  readonly pid: number | null;
+  // Sends an IPC message; a no-op for workers without IPC.
+  send(message: MasterToWorker | string): void;
+  // Sends a signal to the worker (or its group when kill_group is set).
+  signal(signal: NodeJS.Signals): void;
+}
+
+// What a worker process reports back; each call becomes one event in the master's queue.
+export interface WorkerCallbacks {
+  message(raw: unknown): void;
+  readyFd(): void;
+  exit(code: number | null, signal: string | null): void;
+  output(stream: 'stdout' | 'stderr', line: string): void;
+}
+
+// Where and as what a worker starts.
+export interface SpawnRequest {
+  readonly spec: AppSpec;
+  readonly slot: number;
+  readonly generation: number;
+}
+
+// The effects the master needs.
+export interface MasterEffects {
+  now(): number;
+  setTimer(ms: number, fire: () => void): () => void;
+  spawn(request: SpawnRequest, callbacks: WorkerCallbacks): WorkerHandle;
+}

@@ -1,0 +1,281 @@
+// The master: one queue, one loop, and the public verbs (start, reload, scale, stop, status)
+// that the CLI's control socket and the signal handlers turn into queue events.
+import { loadConfig } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
+import { parseWorkerMessage } from '../protocol/ipc.js';
+import type { OutcomeReport } from './app-runtime.js';
+import { targetSpec } from './app-runtime.js';
+import { applyConfig, summarize } from './config-apply.js';
+import { MasterCore } from './core.js';
+import type { MasterEffects } from './effects.js';
+import { EventQueue } from './event-queue.js';
+import type { MasterEvent } from './master-events.js';
+import type { Observer } from './notices.js';
+import { abortRollout, abortsOnFailure, failRollouts, pruneSpecs } from './rollouts.js';
+import { reconcileApp } from './run-reconcile.js';
+import { statusOf, type StatusReport } from './status.js';
+import { crashVerdict, forgetWorker, killWorker, stepWorker } from './worker-driver.js';
+
+// Options for a reload or restart request.
+export interface ReloadRequest {
+  readonly app?: string | null;
+  readonly reason?: string;
+}
+
+// A supervisor master. Construct it with real or fake effects, then call start().
+export class Master {
+  private readonly core: MasterCore;
+  private readonly queue: EventQueue<MasterEvent>;
+  private readonly stoppedWaiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(effects: MasterEffects) {
+    this.queue = new EventQueue<MasterEvent>(
+      (e) => this.handle(e),
+      (error) => this.core.notify({ type: 'log', level: 'error', message: `internal error: ${(error as Error).stack ?? String(error)}` }),
+    );
+    this.core = new MasterCore(effects, (e) => this.queue.push(e));
+  }
+
+  // Subscribes to notices (logs, metrics, tests).
+  observe(observer: Observer): void {
+    this.core.observers.push(observer);
+  }
+
+  // Loads a config file and starts (or updates) its apps; settles when they are ready.
+  start(file: string): Promise<OutcomeReport> {
+    return this.request((reply) => ({ type: 'load', file, rollUnchanged: false, app: null, mode: 'rolling', reason: 'start', reply }));
+  }
+
+  // Re-reads every config file and rolls its apps (all, or one): the path SIGHUP takes.
+  reload(req: ReloadRequest = {}): Promise<OutcomeReport> {
+    return this.rollAll(req, 'rolling', req.reason ?? 'reload');
+  }
+
+  // Like reload, but all at once instead of rolling.
+  restart(req: ReloadRequest = {}): Promise<OutcomeReport> {
+    return this.rollAll(req, 'restart', req.reason ?? 'restart');
+  }
+
+  // Re-reads one config file after it changed on disk; rolls only what changed.
+  configChanged(file: string): Promise<OutcomeReport> {
+    return this.request((reply) => ({ type: 'load', file, rollUnchanged: false, app: null, mode: 'rolling', reason: 'config file changed', reply }));
+  }
+
+  // Sets an app's worker count without touching the other workers.
+  scale(app: string, instances: number): Promise<OutcomeReport> {
+    return this.request((reply) => ({ type: 'scale', app, instances, reply }));
+  }
+
+  // Stops one app gracefully, or (with null) every app and then the master.
+  stop(app: string | null): Promise<OutcomeReport> {
+    return this.request((reply) => ({ type: 'stop', app, reply }));
+  }
+
+  // Replaces one worker in place, the new one first (memory limit, watch).
+  replaceWorker(app: string, slot: number, reason: 'memory' | 'watch'): Promise<OutcomeReport> {
+    return this.request((reply) => ({ type: 'replace', app, slot, reason, reply }));
+  }
+
+  // Begins a graceful shutdown (SIGTERM/SIGINT); `force` kills every worker at once.
+  shutdown(reason: string, force = false): void {
+    this.queue.push({ type: 'shutdown', reason, force });
+  }
+
+  // A snapshot of every app and worker, taken between two events.
+  status(): Promise<StatusReport> {
+    return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(statusOf(this.core)) }));
+  }
+
+  // Resolves once the master has stopped every app after a shutdown.
+  whenStopped(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.stoppedWaiters.push(resolve));
+  }
+
+  // The pids of every live worker, for pid records and metrics.
+  livePids(): number[] {
+    return [...this.core.workers.values()].filter((w) => w.pid !== null && w.exitedAt === null).map((w) => w.pid!);
+  }
+
+  // Workers whose process is running, for samplers (memory, CPU) and metrics requests.
+  liveWorkers(): { app: string; slot: number; generation: number; pid: number; key: string; ipc: boolean }[] {
+    return [...this.core.workers.values()]
+      .filter((w) => w.pid !== null && w.exitedAt === null && w.handle)
+      .map((w) => ({ app: w.app, slot: w.slot, generation: w.generation, pid: w.pid!, key: w.key, ipc: this.core.apps.get(w.app)!.specs.get(w.generation)!.ipc }));
+  }
+
+  // Sends an IPC message to one worker (metrics requests); false if it is gone.
+  sendToWorker(key: string, message: Parameters<NonNullable<import('./effects.js').WorkerHandle['send']>>[0]): boolean {
+    const w = this.core.workers.get(key);
+    if (!w?.handle || w.exitedAt !== null) return false;
+    w.handle.send(message);
+    return true;
+  }
+
+  // When the loop last finished an event (for /healthz).
+  get lastTurnAt(): number {
+    return this.queue.lastTurnAt;
+  }
+
+  private rollAll(req: ReloadRequest, mode: 'rolling' | 'restart', reason: string): Promise<OutcomeReport> {
+    const files = new Set([...this.core.configs.keys()]);
+    if (req.app) {
+      const app = this.core.apps.get(req.app);
+      if (!app) return Promise.resolve({ ok: false, message: `unknown app "${req.app}"` });
+      files.clear();
+      files.add(app.configFile);
+    }
+    if (files.size === 0) return Promise.resolve({ ok: false, message: 'no config loaded' });
+    const runs = [...files].map((file) =>
+      this.request((reply) => ({ type: 'load', file, rollUnchanged: true, app: req.app ?? null, mode, reason, reply })),
+    );
+    return Promise.all(runs).then((rs) => ({ ok: rs.every((r) => r.ok), message: rs.map((r) => r.message).join('\n') }));
+  }
+
+  private request(make: (reply: (r: OutcomeReport) => void) => MasterEvent): Promise<OutcomeReport> {
+    return new Promise((resolve) => this.queue.push(make(resolve)));
+  }
+
+  private async handle(e: MasterEvent): Promise<void> {
+    const core = this.core;
+    switch (e.type) {
+      case 'load':
+        if (core.shuttingDown) return e.reply({ ok: false, message: 'the master is shutting down' });
+        return this.load(e);
+      case 'scale': {
+        const app = core.apps.get(e.app);
+        if (!app || app.removeWhenStopped) return e.reply({ ok: false, message: `unknown app "${e.app}"` });
+        const from = app.instances;
+        app.instances = e.instances;
+        core.notify({ type: 'app-scaled', app: app.name, from, to: e.instances });
+        this.reconcileAll();
+        return e.reply({ ok: true, message: `${app.name}: scaled from ${from} to ${e.instances}` });
+      }
+      case 'stop': {
+        if (e.app === null) {
+          this.stoppedWaiters.push(() => e.reply({ ok: true, message: 'master stopped' }));
+          return this.beginShutdown('stop requested', false);
+        }
+        const app = core.apps.get(e.app);
+        if (!app) return e.reply({ ok: false, message: `unknown app "${e.app}"` });
+        if (app.status === 'stopped') return e.reply({ ok: true, message: `${app.name} was already stopped` });
+        failRollouts(app, `${app.name} is stopping`);
+        app.status = 'stopping';
+        app.stopWaiters.push(e.reply);
+        return this.reconcileAll();
+      }
+      case 'replace': {
+        const app = core.apps.get(e.app);
+        const w = app?.workers.find((x) => x.slot === e.slot && x.generation === app.generation && x.state === 'ready' && x.replacing === null);
+        if (!app || !w) return e.reply({ ok: false, message: `no ready worker ${e.app}#${e.slot}` });
+        w.replacing = e.reason;
+        core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: 0, reason: e.reason });
+        this.reconcileAll();
+        return e.reply({ ok: true, message: `${app.name}#${e.slot}: replacing (${e.reason})` });
+      }
+      case 'shutdown':
+        return this.beginShutdown(e.reason, e.force);
+      case 'call':
+        return e.run();
+      case 'worker-message':
+      case 'worker-ready-fd':
+      case 'worker-exit':
+      case 'worker-timer':
+        this.onWorkerEvent(e);
+        return this.reconcileAll();
+    }
+  }
+
+  private async load(e: Extract<MasterEvent, { type: 'load' }>): Promise<void> {
+    const core = this.core;
+    let config;
+    try {
+      config = await loadConfig(e.file);
+    } catch (error) {
+      const message = error instanceof ConfigError ? error.message : `${e.file}: ${(error as Error).message}`;
+      core.configs.set(e.file, { file: e.file, ok: false, error: message, loadedAt: core.effects.now() });
+      core.notify({ type: 'config-failed', file: e.file, error: message });
+      return e.reply({ ok: false, message });
+    }
+    core.configs.set(config.file, { file: config.file, ok: true, error: null, loadedAt: core.effects.now() });
+    core.notify({ type: 'config-loaded', file: config.file, summary: summarize(config) });
+    if (e.app !== null && !config.apps.some((a) => a.name === e.app)) {
+      return e.reply({ ok: false, message: `app "${e.app}" is not in ${config.file}` });
+    }
+    void applyConfig(core, config, { rollUnchanged: e.rollUnchanged, app: e.app, mode: e.mode, reason: e.reason }).then(e.reply);
+    this.reconcileAll();
+  }
+
+  private onWorkerEvent(e: Extract<MasterEvent, { type: 'worker-message' | 'worker-ready-fd' | 'worker-exit' | 'worker-timer' }>): void {
+    const core = this.core;
+    const w = core.workers.get(e.key);
+    if (!w) return;
+    const app = core.apps.get(w.app)!;
+    if (e.type === 'worker-message') {
+      const msg = parseWorkerMessage(e.raw);
+      if (msg?.type === 'supervisor:hello') w.saidHello = true;
+      if (msg?.type === 'supervisor:ready') stepWorker(core, w, { type: 'ready' });
+      return;
+    }
+    if (e.type === 'worker-ready-fd') {
+      stepWorker(core, w, { type: 'ready' });
+      return;
+    }
+    if (e.type === 'worker-timer') {
+      w.timers.delete(e.timer);
+      const t = stepWorker(core, w, { type: 'timer', timer: e.timer });
+      if (t.readyTimedOut && abortsOnFailure(app, w.generation)) {
+        abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) was not ready within ${targetSpec(app).listen_timeout} ms`);
+      }
+      if (t.to === 'exited') forgetWorker(core, app, w);
+      return;
+    }
+    // worker-exit
+    w.exitedAt = core.effects.now();
+    const aborting = abortsOnFailure(app, w.generation) && w.stopReason === null;
+    const verdict = crashVerdict(core, app, w, aborting);
+    const uptimeMs = w.exitedAt - w.startedAt;
+    const t = stepWorker(core, w, { type: 'exit', code: e.code, signal: e.signal, verdict });
+    core.notify({ type: 'worker-exit', worker: core.ref(w), code: e.code, signal: e.signal, outcome: t.outcome ?? 'expected', uptimeMs, stopReason: w.stopReason });
+    if (t.outcome === 'crash') app.restarts.set(w.slot, (app.restarts.get(w.slot) ?? 0) + 1);
+    if (t.outcome === 'crash' && verdict.kind === 'restart') {
+      core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: verdict.delayMs, reason: 'crash' });
+    }
+    if (aborting && t.outcome === 'crash') {
+      abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) exited before it was ready (${e.signal ?? `code ${e.code}`})`);
+    }
+    if (t.to === 'fatal' && verdict.kind === 'fatal') {
+      app.status = 'fatal';
+      app.fatalReason = `worker ${w.slot}: ${verdict.reason}`;
+      core.notify({ type: 'app-fatal', app: app.name, reason: app.fatalReason });
+      failRollouts(app, `${app.name} is fatal: ${app.fatalReason}`);
+    }
+    if (t.to === 'exited') forgetWorker(core, app, w);
+    pruneSpecs(app);
+  }
+
+  private beginShutdown(reason: string, force: boolean): void {
+    const core = this.core;
+    if (!core.shuttingDown) core.notify({ type: 'master-stopping', reason });
+    core.shuttingDown = true;
+    for (const app of core.apps.values()) {
+      failRollouts(app, 'the master is shutting down');
+      if (app.status !== 'stopped') app.status = 'stopping';
+      if (force) for (const w of app.workers) if (w.state !== 'exited' && w.state !== 'stopping') killWorker(core, w, 'shutdown');
+    }
+    this.reconcileAll();
+  }
+
+  private reconcileAll(): void {
+    for (const app of [...this.core.apps.values()]) {
+      for (const w of app.workers.filter((x) => x.state === 'exited')) forgetWorker(this.core, app, w);
+      reconcileApp(this.core, app);
+    }
+    if (this.core.shuttingDown && !this.stopped && [...this.core.apps.values()].every((a) => a.status === 'stopped')) {
+      this.stopped = true;
+      this.core.notify({ type: 'master-stopped' });
+      for (const done of this.stoppedWaiters.splice(0)) done();
+    }
+  }
+}

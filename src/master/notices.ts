@@ -1,0 +1,34 @@
+// What the master tells observers (the logger, the metrics, tests): one notice per
+// lifecycle transition or reload step, so logs and metrics are fed from the same events.
+import type { ExitOutcome } from '../worker/lifecycle.js';
+import type { StopReason, WorkerState } from '../worker/states.js';
+
+// Identifies one worker incarnation in a notice.
+export interface WorkerRef { readonly app: string; readonly slot: number; readonly generation: number; readonly pid: number | null }
+
+// Everything an observer can be told.
+export type MasterNotice =
+  | { type: 'worker-spawned'; worker: WorkerRef }
+  | { type: 'worker-spawn-failed'; worker: WorkerRef; error: string }
+  | { type: 'worker-state'; worker: WorkerRef; from: WorkerState; to: WorkerState; reason: StopReason | null }
+  | { type: 'worker-exit'; worker: WorkerRef; code: number | null; signal: string | null; outcome: ExitOutcome; uptimeMs: number; stopReason: StopReason | null }
+  | { type: 'worker-killed'; worker: WorkerRef; afterMs: number }
+  | { type: 'worker-ready-timeout'; worker: WorkerRef; afterMs: number }
+  | { type: 'worker-output'; worker: WorkerRef; stream: 'stdout' | 'stderr'; line: string }
+  | { type: 'worker-restart-scheduled'; worker: WorkerRef; delayMs: number; reason: 'crash' | 'memory' | 'watch' | 'manual' }
+  | { type: 'app-fatal'; app: string; reason: string }
+  | { type: 'app-started'; app: string }
+  | { type: 'app-stopped'; app: string }
+  | { type: 'app-scaled'; app: string; from: number; to: number }
+  | { type: 'reload-started'; app: string; from: number; to: number; mode: 'rolling' | 'restart'; reason: string }
+  | { type: 'reload-merged'; app: string; reason: string }
+  | { type: 'reload-done'; app: string; generation: number; durationMs: number }
+  | { type: 'reload-aborted'; app: string; generation: number; reason: string; durationMs: number }
+  | { type: 'config-loaded'; file: string; summary: string }
+  | { type: 'config-failed'; file: string; error: string }
+  | { type: 'master-stopping'; reason: string }
+  | { type: 'master-stopped' }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+// A function that receives notices.
+export type Observer = (notice: MasterNotice) => void;

@@ -1,0 +1,62 @@
+// A snapshot of the master for `supervisor status`: the stable shape of `status --json`.
+import type { MasterCore } from './core.js';
+
+// One worker in a status snapshot.
+export interface WorkerStatus {
+  readonly id: number;
+  readonly pid: number | null;
+  readonly state: string;
+  readonly generation: number;
+  readonly restarts: number;
+  readonly uptime_ms: number;
+  cpu: number | null;
+  memory: number | null;
+}
+
+// One app in a status snapshot.
+export interface AppStatusReport {
+  readonly name: string;
+  readonly status: 'running' | 'reloading' | 'stopping' | 'stopped' | 'fatal';
+  readonly generation: number;
+  readonly instances: number;
+  readonly config_file: string;
+  readonly fatal_reason: string | null;
+  readonly workers: WorkerStatus[];
+}
+
+// One config file in a status snapshot, with its last load result.
+export interface ConfigStatusReport { readonly file: string; readonly ok: boolean; readonly error: string | null; readonly loaded_at: string }
+
+// The whole snapshot.
+export interface StatusReport {
+  readonly pid: number;
+  readonly apps: AppStatusReport[];
+  readonly configs: ConfigStatusReport[];
+}
+
+// Builds the snapshot from the master's current state.
+export function statusOf(core: MasterCore): StatusReport {
+  const now = core.effects.now();
+  const apps = [...core.apps.values()].map((app): AppStatusReport => ({
+    name: app.name,
+    status: app.rollout && app.status === 'running' ? 'reloading' : app.status,
+    generation: app.generation,
+    instances: app.instances,
+    config_file: app.configFile,
+    fatal_reason: app.fatalReason,
+    workers: [...app.workers]
+      .sort((a, b) => a.slot - b.slot || a.generation - b.generation)
+      .map((w) => ({
+        id: w.slot,
+        pid: w.pid,
+        state: w.state,
+        generation: w.generation,
+        restarts: app.restarts.get(w.slot) ?? 0,
+        uptime_ms: w.state === 'backoff' || w.state === 'fatal' ? 0 : now - w.startedAt,
+        cpu: null,
+        memory: null,
+      })),
+  }));
+  const configs = [...core.configs.values()].map((c) => ({ file: c.file, ok: c.ok, error: c.error, loaded_at: new Date(c.loadedAt).toISOString() }));
+  return { pid: process.pid, apps, configs };
+}

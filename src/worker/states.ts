@@ -1,0 +1,16 @@
+// The vocabulary of a worker's life: its states, why it was asked to stop, and its timers.
+
+// Where one worker incarnation is in its life.
+export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopping' | 'exited' | 'backoff' | 'fatal';
+
+// Why the master asked a worker to stop; an exit after any of these is expected, never a crash.
+export type StopReason = 'reload' | 'scale' | 'stop' | 'restart' | 'abort' | 'ready-timeout' | 'memory' | 'watch' | 'shutdown';
+
+// The timers a worker can have armed; each fires one event back into the machine.
+export type TimerName = 'ready' | 'uptime' | 'kill' | 'backoff';
+
+// States in which the worker has a process that has not exited yet.
+export const LIVE_STATES: ReadonlySet<WorkerState> = new Set(['starting', 'ready', 'draining', 'stopping']);
+
+// What the master decided to do if this exit turns out to be a crash.
+export type RestartVerdict = { kind: 'restart'; delayMs: number } | { kind: 'fatal'; reason: string } | { kind: 'none' };
