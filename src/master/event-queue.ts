@@ -6,6 +6,7 @@
 export class EventQueue<E> {
   private readonly items: E[] = [];
   private draining = false;
+  private readonly idleWaiters: (() => void)[] = [];
   // When the loop last finished an event; /healthz reads it.
   lastTurnAt = Date.now();
 
@@ -21,6 +22,12 @@ export class EventQueue<E> {
       this.draining = true;
       setImmediate(() => void this.drain());
     }
+  }
+
+  // Resolves once every queued event (and whatever they enqueued) has been handled.
+  whenIdle(): Promise<void> {
+    if (!this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   // How many events wait.
@@ -39,5 +46,6 @@ export class EventQueue<E> {
       this.lastTurnAt = Date.now();
     }
     this.draining = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

@@ -113,6 +113,11 @@ export class Master {
     return true;
   }
 
+  // Resolves when the queue has nothing left to do (tests with a fake clock use it).
+  idle(): Promise<void> {
+    return this.queue.whenIdle();
+  }
+
   // When the loop last finished an event (for /healthz).
   get lastTurnAt(): number {
     return this.queue.lastTurnAt;

@@ -12,7 +12,8 @@ function viewOf(app: AppRuntime): AppView {
     status: app.status,
     generation: app.generation,
     instances: spec ? app.instances : 0,
-    surge: Math.max(1, spec?.reload_surge ?? app.instances),
+    // The first start brings every worker up at once; surge limits reloads only.
+    surge: app.rollout?.from === 0 ? Number.POSITIVE_INFINITY : Math.max(1, spec?.reload_surge ?? app.instances),
     rollout: app.rollout,
     workers: app.workers,
   };

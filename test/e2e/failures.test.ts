@@ -1,0 +1,83 @@
+// Fixture workers that misbehave: ignore shutdown, crash at boot, never become ready.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { startMaster, stopMaster } from '../helpers/master-process.js';
+import { tempDir, writeConfig } from '../helpers/config.js';
+import { fixture } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
+import { workersOf } from '../helpers/workers.js';
+import { alive, pidsMatching } from '../helpers/procs.js';
+
+test('a worker that ignores finish-and-exit gets SIGKILL after kill_timeout', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [{ name: 'stubborn', script: fixture('ignores-shutdown.mjs'), args: [dir], instances: 1, wait_ready: true, kill_timeout: 800 }] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/app stubborn: all workers ready/);
+    const [old] = workersOf(m.pid);
+    m.signal('SIGHUP');
+    await m.waitForLine(/stubborn#0 gen 1 .*ready -> draining \(reload\)/);
+    assert.ok(alive(old!.pid), 'still alive while draining');
+    await m.waitForLine(/stubborn#0 gen 1 .*still running 800 ms after finish-and-exit \(kill_timeout\): sent SIGKILL/, 5000);
+    await waitFor('the old worker is gone', () => !alive(old!.pid), 3000);
+    await m.waitForLine(/reload to gen 2 done/);
+  } finally {
+    m.signal('SIGQUIT');
+    await m.exited;
+    await waitFor('no worker left', () => pidsMatching(dir).length === 0, 3000);
+  }
+});
+
+test('a worker that crashes at boot backs off, then the app is fatal and start fails', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [{ name: 'broken', script: fixture('crash-at-boot.mjs'), instances: 1, max_restarts: 2 }] });
+  const m = startMaster(['run', file]);
+  const result = await m.exited;
+  assert.equal(result.code, 1);
+  const out = m.lines.join('\n');
+  assert.match(out, /broken#0 .*crashed: exited with code 2/);
+  assert.match(out, /restarting in 100 ms/);
+  assert.match(out, /restarting in 200 ms/);
+  assert.match(out, /app broken is fatal and stays down: worker 0: crashed 3 times in a row/);
+  assert.match(out, /broken#0 \| boom: cannot boot/, 'worker stderr reaches the master output with a prefix');
+});
+
+test('a new generation that never becomes ready aborts the reload; the old workers keep running', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const app = { name: 'jobs', script: fixture('job-worker.mjs'), args: [dir], instances: 2, wait_ready: true, listen_timeout: 700, kill_timeout: 2000, env: { JOB_LOG: `${dir}/jobs.log` } };
+  const file = writeConfig(dir, { apps: [app] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/app jobs: all workers ready/);
+    const before = workersOf(m.pid).map((w) => w.pid).sort();
+    writeConfig(dir, { apps: [{ ...app, env: { ...app.env, NEVER_READY: '1' } }] });
+    m.signal('SIGHUP');
+    await m.waitForLine(/app jobs: reload to gen 2 aborted .*not ready within 700 ms/);
+    await waitFor('only the old generation is left', () => {
+      const ws = workersOf(m.pid);
+      return ws.length === 2 && ws.every((w) => w.generation === 1);
+    });
+    assert.deepEqual(workersOf(m.pid).map((w) => w.pid).sort(), before, 'the old workers were never touched');
+    assert.equal(m.count(/jobs#\d gen 1 .*draining/), 0);
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('a new generation that crashes aborts the reload; the old workers keep running', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const app = { name: 'jobs', script: fixture('job-worker.mjs'), args: [dir], instances: 2, wait_ready: true, kill_timeout: 2000, env: { JOB_LOG: `${dir}/jobs.log` } };
+  const file = writeConfig(dir, { apps: [app] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/app jobs: all workers ready/);
+    const before = workersOf(m.pid).map((w) => w.pid).sort();
+    writeFileSync(file, JSON.stringify({ metrics: false, apps: [{ ...app, script: fixture('crash-at-boot.mjs') }] }));
+    m.signal('SIGHUP');
+    await m.waitForLine(/app jobs: reload to gen 2 aborted .*exited before it was ready/);
+    assert.deepEqual(workersOf(m.pid).map((w) => w.pid).sort(), before);
+  } finally {
+    await stopMaster(m);
+  }
+});

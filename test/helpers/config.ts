@@ -1,0 +1,16 @@
+// Writing ecosystem files into temp dirs for tests.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// A fresh temp dir for one test.
+export function tempDir(prefix = 'gs-test-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Writes an ecosystem JSON file and returns its path. Metrics are off unless given.
+export function writeConfig(dir: string, config: { apps: unknown[]; metrics?: unknown }, name = 'ecosystem.json'): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, JSON.stringify({ metrics: false, ...config }, null, 2));
+  return file;
+}

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { onCrash, STABLE, MAX_BACKOFF_MS } from '../../../src/worker/backoff.js';
+
+const settings = { autorestart: true, maxRestarts: 15, restartDelayMs: null, firstDelayMs: 100 };
+
+test('backoff starts at 100 ms, doubles, and caps at 30 s', () => {
+  let streak = STABLE;
+  const delays: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const r = onCrash(streak, settings);
+    streak = r.streak;
+    assert.equal(r.verdict.kind, 'restart');
+    if (r.verdict.kind === 'restart') delays.push(r.verdict.delayMs);
+  }
+  assert.deepEqual(delays.slice(0, 5), [100, 200, 400, 800, 1600]);
+  assert.equal(Math.max(...delays), MAX_BACKOFF_MS);
+});
+
+test('more than max_restarts crashes in a row is fatal', () => {
+  let streak = STABLE;
+  const kinds: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const r = onCrash(streak, { ...settings, maxRestarts: 3 });
+    streak = r.streak;
+    kinds.push(r.verdict.kind);
+  }
+  assert.deepEqual(kinds, ['restart', 'restart', 'restart', 'fatal']);
+});
+
+test('restart_delay fixes the delay; autorestart false never restarts', () => {
+  const fixed = onCrash({ count: 5 }, { ...settings, restartDelayMs: 250 });
+  assert.deepEqual(fixed.verdict, { kind: 'restart', delayMs: 250 });
+  assert.deepEqual(onCrash(STABLE, { ...settings, autorestart: false }).verdict, { kind: 'none' });
+});
