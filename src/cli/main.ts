@@ -19,10 +19,22 @@ program
   .description('Run the master in the foreground (for containers, systemd and development).')
   .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
   .option('--json-logs', 'write one JSON object per log line')
+  .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
   .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config.')
-  .action(async (config: string, opts: { jsonLogs?: boolean }) => {
+  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string }) => {
     const { runForeground } = await import('./run.js');
     process.exitCode = await runForeground(config, opts);
+  });
+
+program
+  .command('status')
+  .description('Show every app and worker: pid, state, generation, uptime, restarts.')
+  .option('--json', 'print the stable JSON shape')
+  .option('--home <dir>', 'runtime home (default $SUPERVISOR_HOME or ~/.supervisor)')
+  .addHelpText('after', '\nExit codes: 0 printed, 3 no master running, 5 permission denied.')
+  .action(async (opts: { json?: boolean; home?: string }) => {
+    const { status } = await import('./status.js');
+    process.exitCode = await status(opts);
   });
 
 try {

@@ -37,9 +37,13 @@ export class Master {
     this.core = new MasterCore(effects, (e) => this.queue.push(e));
   }
 
-  // Subscribes to notices (logs, metrics, tests).
-  observe(observer: Observer): void {
+  // Subscribes to notices (logs, metrics, tests); returns the unsubscribe function.
+  observe(observer: Observer): () => void {
     this.core.observers.push(observer);
+    return () => {
+      const i = this.core.observers.indexOf(observer);
+      if (i >= 0) this.core.observers.splice(i, 1);
+    };
   }
 
   // Loads a config file and starts (or updates) its apps; settles when they are ready.

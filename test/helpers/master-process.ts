@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CLI } from './paths.js';
 import { waitFor } from './wait.js';
+import { tempDir } from './config.js';
 
 // A running foreground master under test.
 export interface MasterProcess {
@@ -19,12 +20,15 @@ export interface MasterProcess {
 }
 
 // Starts `supervisor <args>` (default: run <config>) with an optional env.
-export function startMaster(args: string[], env: NodeJS.ProcessEnv = {}): MasterProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+// Each master gets its own SUPERVISOR_HOME (a temp dir) unless `env` sets one.
+export function startMaster(args: string[], env: NodeJS.ProcessEnv = {}): MasterProcess & { home: string } {
+  const home = env.SUPERVISOR_HOME ?? tempDir('gs-home-');
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, SUPERVISOR_HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => lines.push(l));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return {
+    home,
     child,
     pid: child.pid!,
     lines,

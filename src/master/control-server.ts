@@ -1,0 +1,91 @@
+// The master's side of the control socket: a Unix socket (mode 0600) that turns each
+// request line into a call on the master and writes progress and the final answer back.
+import net from 'node:net';
+import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { CONTROL_VERSION, encodeLine, parseRequest, type ControlRequest, type ControlResponse } from '../protocol/control.js';
+
+// What a handler returns: the final answer, minus the envelope.
+export type HandlerResult = Omit<ControlResponse, 'v' | 'id'>;
+// One verb's handler; `progress` sends a progress line to the caller.
+export type ControlHandler = (req: ControlRequest, progress: (line: string) => void) => Promise<HandlerResult>;
+
+// A running control server.
+export interface ControlServer {
+  close(): Promise<void>;
+}
+
+// Removes a socket file nobody listens on; throws if a live master owns it.
+async function clearStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (live) throw new Error(`another master is listening on ${path}`);
+  unlinkSync(path);
+}
+
+// Listens on `path` and answers requests with `handlers`.
+export async function startControlServer(path: string, handlers: Partial<Record<string, ControlHandler>>): Promise<ControlServer> {
+  await clearStaleSocket(path);
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    createInterface({ input: socket }).on('line', (line) => {
+      void answer(line, socket, handlers);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    const old = process.umask(0o177);
+    server.listen(path, () => {
+      process.umask(old);
+      resolve();
+    });
+  });
+  chmodSync(path, 0o600);
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        try {
+          unlinkSync(path);
+        } catch {
+          // already gone
+        }
+      }),
+  };
+}
+
+async function answer(line: string, socket: net.Socket, handlers: Partial<Record<string, ControlHandler>>): Promise<void> {
+  const write = (obj: Parameters<typeof encodeLine>[0]) => {
+    if (!socket.destroyed) socket.write(encodeLine(obj));
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    write({ v: CONTROL_VERSION, id: 0, ok: false, code: 'E_BAD_REQUEST', message: 'request is not JSON' });
+    return;
+  }
+  const req = parseRequest(raw);
+  if (typeof req === 'string') {
+    write({ v: CONTROL_VERSION, id: 0, ok: false, code: 'E_BAD_REQUEST', message: req });
+    return;
+  }
+  const handler = handlers[req.verb];
+  if (!handler) {
+    write({ v: CONTROL_VERSION, id: req.id, ok: false, code: 'E_BAD_REQUEST', message: `unknown verb "${req.verb}"` });
+    return;
+  }
+  try {
+    const result = await handler(req, (progress) => write({ v: CONTROL_VERSION, id: req.id, progress }));
+    write({ v: CONTROL_VERSION, id: req.id, ...result });
+  } catch (error) {
+    write({ v: CONTROL_VERSION, id: req.id, ok: false, code: 'E_FAILED', message: (error as Error).message });
+  }
+}
