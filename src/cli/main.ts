@@ -23,7 +23,8 @@ program
   .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config.')
   .action(async (config: string, opts: { jsonLogs?: boolean; home?: string }) => {
     const { runForeground } = await import('./run.js');
-    process.exitCode = await runForeground(config, opts);
+    // Exit explicitly: an orphaned grandchild holding a pipe must not keep the master up.
+    process.exit(await runForeground(config, opts));
   });
 
 program

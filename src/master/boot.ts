@@ -9,12 +9,17 @@ import { controlHandlers } from './control-handlers.js';
 import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
 import type { OutcomeReport } from './app-runtime.js';
+import { reapLeftovers, recordWorkerPids } from '../runtime/worker-pids.js';
+import { spawnContext } from '../worker/spawn-context.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
   write(stream: 'stdout' | 'stderr', text: string): void;
   reopen?(): void;
 }
+
+// How long leftover workers of a crashed master get to finish before SIGKILL.
+const LEFTOVER_GRACE_MS = 5_000;
 
 // Options for booting a master.
 export interface BootOptions {
@@ -41,7 +46,7 @@ export interface BootedMaster {
 
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
-  const master = new Master(realEffects({ listenFds: () => ({ fds: [], names: [] }), uidGid: () => ({}) }));
+  const master = new Master(realEffects(spawnContext({ listenFds: () => ({ fds: [], names: [] }) })));
   master.observe((notice) => {
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);
@@ -50,10 +55,15 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const removeSignals = installSignalHandlers(master, { reopenLogs: () => opts.sink.reopen?.() });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));
+  // Only the master that owns the socket gets here, so leftovers are a dead master's workers.
+  const reaped = await reapLeftovers(opts.home.pids, LEFTOVER_GRACE_MS);
+  if (reaped.length) opts.sink.write('stderr', `${new Date().toISOString()} [supervisor] WARN stopped ${reaped.length} leftover worker(s) of a previous master: ${reaped.map((r) => `${r.app}#${r.slot} pid ${r.pid}`).join(', ')}`);
+  const stopRecording = recordWorkerPids(master, opts.home.pids);
   const started = await master.start(opts.configFile);
   if (!started.ok) master.shutdown('start failed');
   const done = master.whenStopped().then(async () => {
     removeSignals();
+    stopRecording();
     await control.close();
     for (const a of attachments.reverse()) await a.stop();
   });

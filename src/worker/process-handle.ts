@@ -49,6 +49,9 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
   const exit = (code: number | null, signal: string | null) => {
     if (exited) return;
     exited = true;
+    // A grandchild may still hold the worker's pipes; keep reading them, but never let
+    // them keep the master alive.
+    for (const stream of subprocess.stdio) (stream as { unref?: () => void } | null)?.unref?.();
     cb.exit(code, signal);
   };
   subprocess.on('exit', (code, signal) => exit(code, signal));

@@ -1,0 +1,124 @@
+// Workers that are not Node: a Python job worker, shell workers, the readiness fd,
+// stop_signal and kill_group, and leftovers of a master killed with -9.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { startMaster, stopMaster } from '../helpers/master-process.js';
+import { tempDir, writeConfig } from '../helpers/config.js';
+import { fixture, ROOT } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
+import { environ, workersOf } from '../helpers/workers.js';
+import { checkJobLog } from '../helpers/job-log.js';
+import { alive, pidsMatching } from '../helpers/procs.js';
+
+test('a Python job worker under 5 reloads: every job started is completed once, none interrupted', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const jobLog = path.join(dir, 'jobs.log');
+  const file = writeConfig(dir, {
+    apps: [{ name: 'py', script: path.join(ROOT, 'examples/python-job-worker.py'), args: [dir], instances: 3, wait_ready: true, kill_timeout: '5s', env: { JOB_LOG: jobLog } }],
+  });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/app py: all workers ready/);
+    const env = environ(workersOf(m.pid)[0]!.pid)!;
+    assert.equal(env.NODE_CHANNEL_FD, undefined, 'no Node IPC channel for a non-Node worker');
+    for (let gen = 2; gen <= 6; gen++) {
+      await waitFor('jobs in flight', () => checkJobLog(jobLog).unfinished.length > 0, 5000);
+      const from = m.lines.length;
+      m.signal('SIGHUP');
+      await m.waitForLine(new RegExp(`app py: reload to gen ${gen} done`), 15_000, from);
+    }
+    assert.equal((await stopMaster(m)).code, 0);
+    const jobs = checkJobLog(jobLog);
+    assert.ok(jobs.started >= 10, `jobs ran (${jobs.started})`);
+    assert.deepEqual(jobs.unfinished, []);
+    assert.deepEqual(jobs.duplicated, []);
+    assert.equal(m.count(/crashed|SIGKILL/), 0);
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('readiness on SUPERVISOR_READY_FD; a worker that never signals aborts the reload and the old ones keep running', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const app = { name: 'sh', script: fixture('fd-ready.sh'), args: [dir], instances: 2, wait_ready: true, listen_timeout: 800, kill_timeout: 2000 };
+  const file = writeConfig(dir, { apps: [app] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/sh#0 gen 1 pid \d+: starting -> ready/);
+    await m.waitForLine(/app sh: all workers ready/);
+    const before = workersOf(m.pid).map((w) => w.pid).sort();
+    writeConfig(dir, { apps: [{ ...app, env: { NEVER_READY: '1' } }] });
+    m.signal('SIGHUP');
+    await m.waitForLine(/app sh: reload to gen 2 aborted .*not ready within 800 ms/);
+    await waitFor('the new generation is gone', () => workersOf(m.pid).every((w) => w.generation === 1) && workersOf(m.pid).length === 2);
+    assert.deepEqual(workersOf(m.pid).map((w) => w.pid).sort(), before);
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('a worker that ignores SIGTERM gets SIGKILL after kill_timeout', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [{ name: 'deaf', script: fixture('ignores-term.sh'), args: [dir], instances: 1, wait_ready: true, kill_timeout: 600 }] });
+  const m = startMaster(['run', file]);
+  await m.waitForLine(/app deaf: all workers ready/);
+  const [w] = workersOf(m.pid);
+  m.signal('SIGTERM');
+  await m.waitForLine(/deaf#0 .*still running 600 ms after finish-and-exit \(kill_timeout\): sent SIGKILL/, 5000);
+  assert.equal((await m.exited).code, 0);
+  assert.equal(alive(w!.pid), false);
+});
+
+test('stop_signal goes to the whole process group with kill_group', { timeout: 30_000 }, async () => {
+  for (const killGroup of [true, false]) {
+    const dir = tempDir();
+    const childPidFile = path.join(dir, 'child.pid');
+    const file = writeConfig(dir, { apps: [{ name: 'grp', script: fixture('group-parent.sh'), args: [dir], instances: 1, wait_ready: true, kill_group: killGroup, kill_timeout: 3000, env: { CHILD_PID_FILE: childPidFile } }] });
+    const m = startMaster(['run', file]);
+    await m.waitForLine(/app grp: all workers ready/);
+    const child = Number(readFileSync(childPidFile, 'utf8'));
+    assert.ok(alive(child));
+    assert.equal((await stopMaster(m)).code, 0);
+    if (killGroup) await waitFor('the grandchild got the signal too', () => !alive(child), 3000);
+    else {
+      assert.ok(alive(child), 'without kill_group only the worker itself is signalled');
+      process.kill(child, 'SIGKILL');
+    }
+  }
+});
+
+test('after kill -9 of the master, workers that survived are stopped by the next master before it starts new ones', { timeout: 40_000 }, async () => {
+  const dir = tempDir();
+  const home = tempDir('gs-home-');
+  const file = writeConfig(dir, {
+    apps: [
+      { name: 'deaf', script: fixture('ignores-term.sh'), args: [dir], instances: 1, wait_ready: true },
+      { name: 'py', script: path.join(ROOT, 'examples/python-job-worker.py'), args: [dir], instances: 2, wait_ready: true, env: { JOB_LOG: path.join(dir, 'jobs.log') } },
+    ],
+  });
+  const first = startMaster(['run', file], { SUPERVISOR_HOME: home });
+  await first.waitForLine(/app deaf: all workers ready/);
+  await first.waitForLine(/app py: all workers ready/);
+  const workers = workersOf(first.pid);
+  const deaf = workers.find((w) => w.app === 'deaf')!.pid;
+  const py = workers.filter((w) => w.app === 'py').map((w) => w.pid);
+  first.signal('SIGKILL');
+  await first.exited;
+  await waitFor('cooperative workers exit within 2 s (PDEATHSIG)', () => py.every((p) => !alive(p)), 2000);
+  assert.ok(alive(deaf), 'a worker that ignores its stop signal survives the master');
+  writeFileSync(path.join(dir, 'marker'), '');
+  const second = startMaster(['run', file], { SUPERVISOR_HOME: home });
+  try {
+    await second.waitForLine(/stopped 1 leftover worker\(s\) of a previous master: deaf#0 pid \d+/, 15_000);
+    await waitFor('the leftover is gone', () => !alive(deaf), 3000);
+    await second.waitForLine(/app deaf: all workers ready/);
+    const at = (re: RegExp) => Date.parse(second.lines.find((l) => re.test(l))!.slice(0, 24));
+    assert.ok(at(/leftover/) <= at(/deaf#0 gen 1 .*started/), 'leftovers are stopped before new workers start');
+  } finally {
+    second.signal('SIGQUIT');
+    await second.exited;
+    await waitFor('nothing left', () => pidsMatching(dir).length === 0, 3000);
+  }
+});
