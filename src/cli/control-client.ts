@@ -23,8 +23,12 @@ export function request(socketPath: string, verb: ControlVerb, args: Record<stri
       else if (error.code === 'EACCES' || error.code === 'EPERM') fail(new CliError(`permission denied on the control socket ${socketPath}: it belongs to another user`, EXIT.PERMISSION));
       else fail(new CliError(`cannot reach the master at ${socketPath}: ${error.message}`, EXIT.FAILED));
     });
-    socket.once('connect', () => socket.write(encodeLine({ v: CONTROL_VERSION, id: 1, verb, args })));
-    createInterface({ input: socket }).on('line', (line) => {
+    socket.once('connect', () => {
+      socket.write(encodeLine({ v: CONTROL_VERSION, id: 1, verb, args }));
+      // Read replies only once connected: a connect error is reported above, not re-thrown by readline.
+      createInterface({ input: socket }).on('line', onLine);
+    });
+    const onLine = (line: string) => {
       let reply: ControlReply;
       try {
         reply = JSON.parse(line) as ControlReply;
@@ -39,7 +43,7 @@ export function request(socketPath: string, verb: ControlVerb, args: Record<stri
       settled = true;
       socket.end();
       resolve(reply);
-    });
+    };
     socket.once('close', () => fail(new CliError('the master closed the connection before answering', EXIT.FAILED)));
   });
 }

@@ -5,7 +5,7 @@ import { parseDuration, parseSize } from './units.js';
 
 const duration = z
   .union([z.number(), z.string()])
-  .refine((v) => parseDuration(v) !== null, { message: 'expected a duration: milliseconds, or a string like "500ms", "30s", "2m"' });
+  .refine((v) => parseDuration(v) !== null, { message: 'expected a duration up to 24 days: milliseconds, or a string like "500ms", "30s", "2m"' });
 
 const size = z
   .union([z.number(), z.string()])

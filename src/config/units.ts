@@ -1,15 +1,20 @@
 // Parsers for the human units the ecosystem file accepts: durations ("5s") and sizes ("300M").
 
+// The longest delay Node's timers can hold (about 24.8 days); longer ones would fire at once.
+export const MAX_DURATION_MS = 2_147_483_647;
+
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 // A duration in milliseconds from a number (ms) or a string like "1500", "30s", "2m"; null if unparseable.
 export function parseDuration(value: number | string): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  const match = DURATION.exec(value.trim());
-  if (!match) return null;
-  const ms = Number(match[1]) * DURATION_MS[match[2] ?? 'ms']!;
-  return Number.isFinite(ms) ? Math.round(ms) : null;
+  const ms = typeof value === 'number' ? value : durationFromText(value);
+  return ms !== null && Number.isFinite(ms) && ms >= 0 && ms <= MAX_DURATION_MS ? Math.round(ms) : null;
+}
+
+function durationFromText(text: string): number | null {
+  const match = DURATION.exec(text.trim());
+  return match ? Number(match[1]) * DURATION_MS[match[2] ?? 'ms']! : null;
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([KMG])?B?$/i;
