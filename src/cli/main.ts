@@ -20,8 +20,9 @@ program
   .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
   .option('--json-logs', 'write one JSON object per log line')
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
+  .option('--insecure-config', 'accept a config file that other users could write')
   .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config.')
-  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string }) => {
+  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; insecureConfig?: boolean }) => {
     const { runForeground } = await import('./run.js');
     // Exit explicitly: an orphaned grandchild holding a pipe must not keep the master up.
     process.exit(await runForeground(config, opts));

@@ -27,6 +27,7 @@ export interface BootOptions {
   readonly home: HomePaths;
   readonly jsonLogs: boolean;
   readonly sink: LogSink;
+  readonly insecureConfig?: boolean;
 }
 
 // Something started alongside the master and stopped after it.
@@ -46,7 +47,7 @@ export interface BootedMaster {
 
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
-  const master = new Master(realEffects(spawnContext({ listenFds: () => ({ fds: [], names: [] }) })));
+  const master = new Master(realEffects(spawnContext({ listenFds: () => ({ fds: [], names: [] }) })), { insecureConfig: opts.insecureConfig ?? false });
   master.observe((notice) => {
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);

@@ -2,6 +2,7 @@
 // that the CLI's control socket and the signal handlers turn into queue events.
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
+import { untrustedReason } from '../config/trust.js';
 import { parseWorkerMessage } from '../protocol/ipc.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
@@ -22,6 +23,12 @@ export interface ReloadRequest {
   readonly reason?: string;
 }
 
+// Master-wide settings that do not come from a config file.
+export interface MasterOptions {
+  // Accept config files others could write (sshd's StrictModes off).
+  readonly insecureConfig?: boolean;
+}
+
 // A supervisor master. Construct it with real or fake effects, then call start().
 export class Master {
   private readonly core: MasterCore;
@@ -29,7 +36,7 @@ export class Master {
   private readonly stoppedWaiters: (() => void)[] = [];
   private stopped = false;
 
-  constructor(effects: MasterEffects) {
+  constructor(effects: MasterEffects, private readonly options: MasterOptions = {}) {
     this.queue = new EventQueue<MasterEvent>(
       (e) => this.handle(e),
       (error) => this.core.notify({ type: 'log', level: 'error', message: `internal error: ${(error as Error).stack ?? String(error)}` }),
@@ -200,6 +207,8 @@ export class Master {
     const core = this.core;
     let config;
     try {
+      const distrust = this.options.insecureConfig ? null : untrustedReason(e.file);
+      if (distrust) throw new ConfigError(e.file, [{ path: '', message: `refusing this config: ${distrust}. Pass --insecure-config to accept it anyway` }]);
       config = await loadConfig(e.file);
     } catch (error) {
       const message = error instanceof ConfigError ? error.message : `${e.file}: ${(error as Error).message}`;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
@@ -45,4 +45,21 @@ test('the home is 0700, the socket 0600, and another user cannot drive the maste
   } finally {
     await stopMaster(m);
   }
+});
+
+test('a config file others can write is refused unless --insecure-config', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [{ name: 'web', script: fixture('slow-boot.mjs'), args: [dir], instances: 1, wait_ready: true, env: { READY_DELAY_MS: '10' } }] });
+  chmodSync(file, 0o666);
+  const refused = startMaster(['run', file]);
+  const result = await refused.exited;
+  assert.equal(result.code, 1);
+  assert.match(refused.lines.join('\n'), /refusing this config: it is writable by everyone \(mode 0666\).*--insecure-config/);
+  const accepted = startMaster(['run', '--insecure-config', file]);
+  try {
+    await accepted.waitForLine(/app web: all workers ready/);
+  } finally {
+    await stopMaster(accepted);
+  }
+  report({ id: 'S2', scenario: 'World-writable config', load: '1 worker', faults: 'config mode 0666', lost: 'none', result: 'refused with the reason; accepted with --insecure-config' });
 });
