@@ -6,7 +6,7 @@ import { ensureHome, resolveHome } from '../runtime/home.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 // Options of `supervisor run`.
-export interface RunOptions { readonly jsonLogs?: boolean; readonly home?: string }
+export interface RunOptions { readonly jsonLogs?: boolean; readonly home?: string; readonly env?: string }
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
 export async function runForeground(configFile: string, opts: RunOptions): Promise<ExitCode> {
@@ -15,6 +15,7 @@ export async function runForeground(configFile: string, opts: RunOptions): Promi
     configFile: path.resolve(configFile),
     home,
     jsonLogs: opts.jsonLogs ?? false,
+    env: opts.env ?? null,
     sink: { write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n') },
   });
   if (!booted.started.ok) process.stderr.write(`supervisor: start failed:\n${booted.started.message}\n`);

@@ -12,6 +12,13 @@ import type { Config } from './types.js';
 // How to load: which env_<name> block to merge over env (`--env <name>`).
 export interface LoadOptions { readonly env?: string | null }
 
+const appIndex = (p: string) => Number(/^apps\[(\d+)\]/.exec(p)?.[1] ?? -1);
+
+// Issues ordered as the file reads: top-level first, then app by app (a stable sort).
+function inFileOrder(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => appIndex(a.path) - appIndex(b.path));
+}
+
 // Reads and checks a config file; throws ConfigError listing every issue at once.
 export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<Config> {
   const absolute = path.resolve(file);
@@ -24,7 +31,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   const specs = shape.validApps.map(({ index, app }) => ({ index, spec: normalizeApp(app, path.dirname(absolute), `apps[${index}]`, issues) }));
   validateSemantics(specs, issues);
   validateFiles(specs, issues);
-  if (!shape.input || issues.length) throw new ConfigError(absolute, issues, found.warnings);
+  if (!shape.input || issues.length) throw new ConfigError(absolute, inFileOrder(issues), found.warnings);
   const config = { ...normalizeConfig(shape.input, absolute, []), apps: specs.map((s) => s.spec) };
   return deepFreeze({ ...config, warnings: found.warnings, envName });
 }

@@ -9,6 +9,8 @@ import { controlHandlers } from './control-handlers.js';
 import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
 import type { OutcomeReport } from './app-runtime.js';
+import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
+import { watchApps } from './app-watch.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -22,6 +24,8 @@ export interface BootOptions {
   readonly home: HomePaths;
   readonly jsonLogs: boolean;
   readonly sink: LogSink;
+  // The env_<name> block to merge over env (`--env <name>`), kept for every reload.
+  readonly env?: string | null;
 }
 
 // Something started alongside the master and stopped after it.
@@ -50,7 +54,15 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const removeSignals = installSignalHandlers(master, { reopenLogs: () => opts.sink.reopen?.() });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));
-  const started = await master.start(opts.configFile);
+  // Config watching: reload on file changes, and app `watch` (code changes roll the app).
+  const log: AttachmentLog = (level, message) => {
+    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
+    if (line) opts.sink.write(line.stream, line.text);
+  };
+  const configWatch = watchConfigFiles(master, [opts.configFile], log);
+  master.observe((n) => n.type === 'config-loaded' && configWatch.add(n.file));
+  attachments.push(configWatch, watchApps(master, opts.home.dir, log));
+  const started = await master.start(opts.configFile, { env: opts.env ?? null });
   if (!started.ok) master.shutdown('start failed');
   const done = master.whenStopped().then(async () => {
     removeSignals();

@@ -3,6 +3,7 @@
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { parseWorkerMessage } from '../protocol/ipc.js';
+import type { AppSpec } from '../config/types.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
 import { applyConfig, summarize } from './config-apply.js';
@@ -28,6 +29,8 @@ export class Master {
   private readonly queue: EventQueue<MasterEvent>;
   private readonly stoppedWaiters: (() => void)[] = [];
   private stopped = false;
+  // The env_<name> block each config file was started with (`--env`), so reloads re-read it the same way.
+  private readonly envNames = new Map<string, string | null>();
 
   constructor(effects: MasterEffects) {
     this.queue = new EventQueue<MasterEvent>(
@@ -47,7 +50,8 @@ export class Master {
   }
 
   // Loads a config file and starts (or updates) its apps; settles when they are ready.
-  start(file: string): Promise<OutcomeReport> {
+  start(file: string, opts: { readonly env?: string | null } = {}): Promise<OutcomeReport> {
+    this.envNames.set(file, opts.env ?? null);
     return this.request((reply) => ({ type: 'load', file, rollUnchanged: false, app: null, mode: 'rolling', reason: 'start', reply }));
   }
 
@@ -95,6 +99,13 @@ export class Master {
   whenStopped(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => this.stoppedWaiters.push(resolve));
+  }
+
+  // The spec and config file of every app that is not stopping (for the app watcher).
+  appSpecs(): Promise<{ spec: AppSpec; configFile: string }[]> {
+    return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(
+      [...this.core.apps.values()].filter((a) => a.status !== 'stopped' && a.status !== 'stopping' && a.specs.has(a.generation)).map((a) => ({ spec: targetSpec(a), configFile: a.configFile })),
+    ) }));
   }
 
   // The pids of every live worker, for pid records and metrics.
@@ -200,7 +211,7 @@ export class Master {
     const core = this.core;
     let config;
     try {
-      config = await loadConfig(e.file);
+      config = await loadConfig(e.file, { env: this.envNames.get(e.file) ?? null });
     } catch (error) {
       const message = error instanceof ConfigError ? error.message : `${e.file}: ${(error as Error).message}`;
       core.configs.set(e.file, { file: e.file, ok: false, error: message, loadedAt: core.effects.now() });
@@ -209,6 +220,7 @@ export class Master {
     }
     core.configs.set(config.file, { file: config.file, ok: true, error: null, loadedAt: core.effects.now() });
     core.notify({ type: 'config-loaded', file: config.file, summary: summarize(config) });
+    for (const w of config.warnings ?? []) core.notify({ type: 'log', level: 'warn', message: `config ${config.file}: ${w.path}: ${w.message}` });
     if (e.app !== null && !config.apps.some((a) => a.name === e.app)) {
       return e.reply({ ok: false, message: `app "${e.app}" is not in ${config.file}` });
     }
