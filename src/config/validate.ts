@@ -78,6 +78,10 @@ function splitEnvBlocks(raw: Record<string, unknown>, envName: string | null, ou
     if (!isObject(app)) return app;
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(app)) {
+      if (pm2AppKey(key)?.severity === 'warning' && !Object.hasOwn(appSchema.shape, key)) {
+        unknownKey(['apps', i], key, APP_KEYS, 'app', out);
+        continue;
+      }
       if (!ENV_BLOCK_KEY.test(key)) {
         rest[key] = value;
         continue;
@@ -95,6 +99,29 @@ function splitEnvBlocks(raw: Record<string, unknown>, envName: string | null, ou
     out.errors.push({ path: '', message: `--env ${envName}: expected an app with an "env_${envName}" block, found ${names.length ? names.join(', ') : 'no env_<name> block'}` });
   }
   return { ...raw, apps };
+}
+
+// Ignorable PM2 keys at the top level (deploy) become warnings and are left out.
+function dropIgnoredRootKeys(raw: Record<string, unknown>, out: Findings): Record<string, unknown> {
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (pm2RootKey(key)?.severity === 'warning') unknownKey([], key, ROOT_KEYS, 'root', out);
+    else rest[key] = value;
+  }
+  return rest;
+}
+
+// Duplicate names are checked on the raw apps, so they are found even when an app is invalid.
+function duplicateNames(raw: Record<string, unknown>, out: Findings): void {
+  if (!Array.isArray(raw.apps)) return;
+  const first = new Map<string, number>();
+  raw.apps.forEach((app: unknown, i) => {
+    const name = isObject(app) && typeof app.name === 'string' ? app.name : null;
+    if (name === null) return;
+    const at = first.get(name);
+    if (at === undefined) first.set(name, i);
+    else out.errors.push({ path: `apps[${i}].name`, message: `duplicate app name "${name}" (also apps[${at}].name); expected a unique name` });
+  });
 }
 
 function pushIssue(out: Findings, path: readonly PropertyKey[], issue: ZodIssue, found: unknown): void {
@@ -131,7 +158,8 @@ export function validateShape(raw: unknown, out: Findings, envName: string | nul
     out.errors.push({ path: '', message: `expected an object with an "apps" list at the top level, found ${describeValue(raw)}${hint}` });
     return { input: null, validApps: [] };
   }
-  const cleaned = splitEnvBlocks(raw, envName, out);
+  const cleaned = splitEnvBlocks(dropIgnoredRootKeys(raw, out), envName, out);
+  duplicateNames(cleaned, out);
   const result = ecosystemSchema.safeParse(cleaned);
   if (result.success) {
     return { input: out.errors.length ? null : result.data, validApps: result.data.apps.map((app, index) => ({ index, app })) };
@@ -165,15 +193,11 @@ function reportIssues(issues: readonly ZodIssue[], prefix: readonly PropertyKey[
   }
 }
 
-// Checks that span apps: unique names, no two apps on one listen address. Each app comes
-// with its index in the file, so the paths stay right when some apps were invalid.
+// Checks that span apps: no two apps on one listen address (names: see duplicateNames). Each
+// app comes with its index in the file, so the paths stay right when some apps were invalid.
 export function validateSemantics(apps: readonly { readonly index: number; readonly spec: AppSpec }[], issues: ConfigIssue[]): void {
-  const names = new Map<string, number>();
   const listens = new Map<string, string>();
   apps.forEach(({ index: i, spec: app }) => {
-    const first = names.get(app.name);
-    if (first !== undefined) issues.push({ path: `apps[${i}].name`, message: `duplicate app name "${app.name}" (also apps[${first}].name); expected a unique name` });
-    else names.set(app.name, i);
     app.listen.forEach((addr, j) => {
       const key = listenKey(addr);
       const owner = listens.get(key);
