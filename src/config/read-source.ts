@@ -96,9 +96,18 @@ async function importFresh(file: string): Promise<unknown> {
   return 'default' in ns ? ns.default : { ...ns };
 }
 
-// CommonJS is cached by filename, so drop the cache entry before requiring it again.
+// Drops the config file and the project files it requires (not node_modules) from require's
+// cache, so an edit of either is seen on the next load.
+function forgetCached(file: string): void {
+  const dir = path.dirname(file) + path.sep;
+  for (const key of Object.keys(requireHere.cache)) {
+    if (key === file || (key.startsWith(dir) && !key.includes(`${path.sep}node_modules${path.sep}`))) delete requireHere.cache[key];
+  }
+}
+
+// CommonJS is cached by filename, so drop the cache entries before requiring it again.
 async function requireFresh(file: string): Promise<unknown> {
-  delete requireHere.cache[file];
+  forgetCached(file);
   let value: unknown;
   try {
     value = requireHere(file);
@@ -107,7 +116,7 @@ async function requireFresh(file: string): Promise<unknown> {
     if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return importFresh(file);
     throw error;
   } finally {
-    delete requireHere.cache[file];
+    forgetCached(file);
   }
   // A .js file with ESM syntax was loaded by require(esm), which caches it by URL: import it fresh.
   if (types.isModuleNamespaceObject(value)) return importFresh(file);

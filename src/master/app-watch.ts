@@ -55,6 +55,7 @@ export function watchApps(master: Master, homeDir: string, log: AttachmentLog): 
         void master.reload({ app: spec.name, reason: `watch: ${trigger}` });
       }, spec.watch_delay);
     });
+    entry.watcher.once('ready', () => log('info', `app ${spec.name}: watching ${spec.watch.join(', ')} (reload after ${spec.watch_delay} ms quiet)`));
     entry.watcher.on('error', (error) => log('error', `app ${spec.name}: watching ${spec.watch.join(', ')} failed: ${(error as Error).message}`));
     return entry;
   };

@@ -60,7 +60,9 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (line) opts.sink.write(line.stream, line.text);
   };
   const configWatch = watchConfigFiles(master, [opts.configFile], log);
-  master.observe((n) => n.type === 'config-loaded' && configWatch.add(n.file));
+  master.observe((n) => {
+    if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
+  });
   attachments.push(configWatch, watchApps(master, opts.home.dir, log));
   const started = await master.start(opts.configFile, { env: opts.env ?? null });
   if (!started.ok) master.shutdown('start failed');

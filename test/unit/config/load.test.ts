@@ -38,6 +38,15 @@ test('a JS config is read fresh on every load (cache-busting), CommonJS and ESM'
   }
 });
 
+test('a CommonJS config re-reads the project files it requires', async () => {
+  const { write } = setup();
+  write('names.js', "module.exports = 'one';");
+  const p = write('ecosystem.config.js', "module.exports = { apps: [{ name: require('./names.js'), script: 'app.js' }] };");
+  assert.equal((await loadConfig(p)).apps[0]!.name, 'one');
+  write('names.js', "module.exports = 'two';");
+  assert.equal((await loadConfig(p)).apps[0]!.name, 'two');
+});
+
 test('a JS config that throws or exports nothing usable is a clear error', async () => {
   const { write } = setup();
   await assert.rejects(loadConfig(write('a.config.js', 'throw new Error("no DB_URL set")')), /a\.config\.js: the module threw while loading: Error: no DB_URL set/);
