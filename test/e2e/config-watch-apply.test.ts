@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
-import { fixture } from '../helpers/paths.js';
+import { CLI, fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { environ, workersOf } from '../helpers/workers.js';
 import { masterStatus } from '../helpers/master-status.js';
@@ -37,6 +38,12 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
       assert.deepEqual(pidsOf(m.pid), before, `${what}: the workers were not touched`);
       assert.equal(status.apps[0]!.generation, 1);
     }
+    const cli = spawnSync(process.execPath, [CLI, 'status', '--json'], { encoding: 'utf8', env: { ...process.env, SUPERVISOR_HOME: m.home } });
+    const json = JSON.parse(cli.stdout) as { configs: { ok: boolean; error: string }[] };
+    assert.equal(json.configs[0]!.ok, false);
+    assert.match(json.configs[0]!.error, /instanses/);
+    const text = spawnSync(process.execPath, [CLI, 'status'], { encoding: 'utf8', env: { ...process.env, SUPERVISOR_HOME: m.home } });
+    assert.match(text.stdout, /last load FAILED, still running the previous config:\n.*unknown key "instanses"/);
     const from = m.lines.length;
     writeConfig(dir, { apps: [app('a', { env: { FIXED: '1' } })] });
     await m.waitForLine(/app a: reload to gen 2 done/, 10_000, from);
