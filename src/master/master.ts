@@ -103,9 +103,11 @@ export class Master {
 
   // The spec and config file of every app that is not stopping (for the app watcher).
   appSpecs(): Promise<{ spec: AppSpec; configFile: string }[]> {
-    return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(
-      [...this.core.apps.values()].filter((a) => a.status !== 'stopped' && a.status !== 'stopping' && a.specs.has(a.generation)).map((a) => ({ spec: targetSpec(a), configFile: a.configFile })),
-    ) }));
+    const snapshot = () =>
+      [...this.core.apps.values()]
+        .filter((a) => a.status !== 'stopped' && a.status !== 'stopping' && a.specs.has(a.generation))
+        .map((a) => ({ spec: targetSpec(a), configFile: a.configFile }));
+    return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(snapshot()) }));
   }
 
   // The pids of every live worker, for pid records and metrics.
