@@ -124,6 +124,7 @@ async function requireFresh(file: string): Promise<unknown> {
 }
 
 async function readScript(file: string): Promise<unknown> {
+  decodeText(file, await readFile(file).catch((error: NodeJS.ErrnoException) => fail(file, fsMessage(error)))); // refuse binary before running it
   const esm = file.endsWith('.mjs') || (file.endsWith('.js') && (await nearestPackageType(path.dirname(file))) === 'module');
   let value: unknown;
   try {

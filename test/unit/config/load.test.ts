@@ -73,6 +73,7 @@ test('empty, whitespace, binary, oversized, missing files, directories and symli
     [write('blank.json', ' \n\t\n'), /blank\.json: file has only whitespace/],
     [write('nul.json', Buffer.from([0x7b, 0x00, 0x01, 0x02])), /nul\.json: file contains NUL bytes: it looks binary/],
     [write('latin.json', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), /latin\.json: file is not valid UTF-8 text/],
+    [write('garbage.config.js', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00])), /garbage\.config\.js: file contains NUL bytes: it looks binary/],
     [write('huge.json', `{"apps":[],"pad":"${'x'.repeat(1024 * 1024)}"}`), /huge\.json: file is \d+ bytes, larger than the 1 MB limit/],
     [path.join(dir, 'nope.json'), /nope\.json: file not found/],
     [dir, /: is a directory; expected an ecosystem file/],
