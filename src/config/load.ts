@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { normalizeApp, normalizeConfig } from './normalize.js';
-import { validateSemantics, validateShape, type Findings } from './validate.js';
+import { validateSemantics, validateShape } from './validate.js';
+import type { Findings } from './issue-text.js';
 import { validateFiles } from './check-files.js';
 import { readEcosystem } from './read-source.js';
 import { deepFreeze } from './freeze.js';

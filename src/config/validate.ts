@@ -3,56 +3,13 @@
 import type { z } from 'zod';
 import { appSchema, ecosystemSchema, ENV_BLOCK_KEY, envMap, metricsSchema, type AppInput, type EcosystemInput } from './schema.js';
 import { formatPath, type ConfigIssue } from './errors.js';
+import { describeValue, pushIssue, valueAt, type Findings, type ZodIssue } from './issue-text.js';
 import type { AppSpec } from './types.js';
 import { listenKey } from './listen-address.js';
 import { pm2AppKey, pm2RootKey } from './pm2-keys.js';
 import { closestKey } from './suggest.js';
 
-// What a check found: problems that refuse the file, and warnings that do not.
-export interface Findings {
-  readonly errors: ConfigIssue[];
-  readonly warnings: ConfigIssue[];
-}
-
-// A short description of a value as found in the file.
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'function') return 'a function';
-  return `${typeof value} ${String(value)}`;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = root;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return cur;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const TYPE_WORDS: Record<string, string> = {
-  string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false', object: 'an object', array: 'a list', record: 'an object',
-};
-
-type ZodIssue = z.core.$ZodIssue;
-
-function expectedText(issue: ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type': return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
-    case 'too_small':
-      if (issue.origin === 'string') return 'expected a non-empty string';
-      return `expected ${issue.origin === 'array' ? 'a list with at least' : 'a number >='} ${String(issue.minimum)}`;
-    case 'too_big': return `expected ${issue.origin === 'array' ? 'a list with at most' : 'a number <='} ${String(issue.maximum)}`;
-    case 'invalid_value': return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
-    default: return issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}`;
-  }
-}
 
 function unknownKey(at: readonly PropertyKey[], key: string, known: readonly string[], where: 'root' | 'app' | 'other', out: Findings): void {
   const path = formatPath([...at, key]);
@@ -69,9 +26,10 @@ function unknownKey(at: readonly PropertyKey[], key: string, known: readonly str
   out.errors.push({ path, message: `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : `; expected one of: ${known.join(', ')}`}` });
 }
 
-// Moves the env_<name> blocks out of each app (validating them) so the strict schema sees the
-// rest; the block named by `envName` is merged over `env`, as PM2's --env does.
-function splitEnvBlocks(raw: Record<string, unknown>, envName: string | null, out: Findings): Record<string, unknown> {
+// Readies each app for the strict schema: ignorable PM2 keys become warnings and are left out;
+// env_<name> blocks are validated and left out, and the one named by `envName` is merged over
+// `env`, as PM2's --env does.
+function prepareApps(raw: Record<string, unknown>, envName: string | null, out: Findings): Record<string, unknown> {
   if (!Array.isArray(raw.apps)) return raw;
   const seen = new Set<string>();
   const apps = raw.apps.map((app: unknown, i) => {
@@ -124,15 +82,6 @@ function duplicateNames(raw: Record<string, unknown>, out: Findings): void {
   });
 }
 
-function pushIssue(out: Findings, path: readonly PropertyKey[], issue: ZodIssue, found: unknown): void {
-  const last = path[path.length - 1];
-  if (found === undefined && issue.code === 'invalid_type' && typeof last === 'string') {
-    out.errors.push({ path: formatPath(path), message: `missing required key "${last}": ${expectedText(issue)}, found nothing` });
-    return;
-  }
-  out.errors.push({ path: formatPath(path), message: `${expectedText(issue)}, found ${describeValue(found)}` });
-}
-
 const APP_KEYS = Object.keys(appSchema.shape);
 const ROOT_KEYS = Object.keys(ecosystemSchema.shape);
 const METRICS_KEYS = Object.keys((metricsSchema.options[1] as z.ZodObject).shape);
@@ -158,7 +107,7 @@ export function validateShape(raw: unknown, out: Findings, envName: string | nul
     out.errors.push({ path: '', message: `expected an object with an "apps" list at the top level, found ${describeValue(raw)}${hint}` });
     return { input: null, validApps: [] };
   }
-  const cleaned = splitEnvBlocks(dropIgnoredRootKeys(raw, out), envName, out);
+  const cleaned = prepareApps(dropIgnoredRootKeys(raw, out), envName, out);
   duplicateNames(cleaned, out);
   const result = ecosystemSchema.safeParse(cleaned);
   if (result.success) {
