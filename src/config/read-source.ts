@@ -1,17 +1,11 @@
 // Reads an ecosystem file into a plain value: JSON is parsed (never evaluated); .js/.cjs/.mjs
 // files are loaded as PM2 loads them (module.exports or export default), fresh on every reload.
 import { readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { types } from 'node:util';
 import { ConfigError } from './errors.js';
+import { loadModuleFresh } from './load-module.js';
 
 // Files larger than this are refused before they are read.
 export const MAX_CONFIG_BYTES = 1024 * 1024;
-
-const requireHere = createRequire(import.meta.url);
-let importSeq = 0;
 
 const fail = (file: string, message: string): never => {
   throw new ConfigError(file, [{ path: '', message }]);
@@ -78,57 +72,11 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-async function nearestPackageType(dir: string): Promise<string | null> {
-  for (let cur = dir; ; cur = path.dirname(cur)) {
-    try {
-      const pkg = JSON.parse(await readFile(path.join(cur, 'package.json'), 'utf8')) as { type?: unknown };
-      return typeof pkg.type === 'string' ? pkg.type : null;
-    } catch {
-      // keep looking upwards
-    }
-    if (path.dirname(cur) === cur) return null;
-  }
-}
-
-// ESM is cached by URL, so a fresh query string evaluates the current file again.
-async function importFresh(file: string): Promise<unknown> {
-  const ns = (await import(`${pathToFileURL(file).href}?reload=${Date.now()}-${++importSeq}`)) as Record<string, unknown>;
-  return 'default' in ns ? ns.default : { ...ns };
-}
-
-// Drops the config file and the project files it requires (not node_modules) from require's
-// cache, so an edit of either is seen on the next load.
-function forgetCached(file: string): void {
-  const dir = path.dirname(file) + path.sep;
-  for (const key of Object.keys(requireHere.cache)) {
-    if (key === file || (key.startsWith(dir) && !key.includes(`${path.sep}node_modules${path.sep}`))) delete requireHere.cache[key];
-  }
-}
-
-// CommonJS is cached by filename, so drop the cache entries before requiring it again.
-async function requireFresh(file: string): Promise<unknown> {
-  forgetCached(file);
-  let value: unknown;
-  try {
-    value = requireHere(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return importFresh(file);
-    throw error;
-  } finally {
-    forgetCached(file);
-  }
-  // A .js file with ESM syntax was loaded by require(esm), which caches it by URL: import it fresh.
-  if (types.isModuleNamespaceObject(value)) return importFresh(file);
-  return value;
-}
-
 async function readScript(file: string): Promise<unknown> {
   decodeText(file, await readFile(file).catch((error: NodeJS.ErrnoException) => fail(file, fsMessage(error)))); // refuse binary before running it
-  const esm = file.endsWith('.mjs') || (file.endsWith('.js') && (await nearestPackageType(path.dirname(file))) === 'module');
   let value: unknown;
   try {
-    value = esm ? await importFresh(file) : await requireFresh(file);
+    value = await loadModuleFresh(file);
   } catch (error) {
     const err = error as Error;
     const where = err.stack?.split('\n').find((l) => l.includes(file))?.trim();
