@@ -21,8 +21,9 @@ program
   .option('--json-logs', 'write one JSON object per log line')
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
   .option('--insecure-config', 'accept a config file that other users could write')
+  .option('--env <name>', 'merge each app\'s env_<name> block over env (PM2 style); kept for reloads')
   .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config.')
-  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; insecureConfig?: boolean }) => {
+  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean }) => {
     const { runForeground } = await import('./run.js');
     // Exit explicitly: an orphaned grandchild holding a pipe must not keep the master up.
     process.exit(await runForeground(config, opts));
@@ -37,6 +38,17 @@ program
   .action(async (opts: { json?: boolean; home?: string }) => {
     const { status } = await import('./status.js');
     process.exitCode = await status(opts);
+  });
+
+program
+  .command('check')
+  .description('Validate an ecosystem file without a master: print every problem, or a summary of what would run.')
+  .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
+  .option('--env <name>', "check with each app's env_<name> block merged over env")
+  .addHelpText('after', '\nExit codes: 0 valid, 2 invalid (every problem is printed).')
+  .action(async (config: string, opts: { env?: string }) => {
+    const { check } = await import('./check.js');
+    process.exitCode = await check(config, opts);
   });
 
 try {

@@ -6,7 +6,7 @@ import { ensureHome, resolveHome } from '../runtime/home.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 // Options of `supervisor run`.
-export interface RunOptions { readonly jsonLogs?: boolean; readonly home?: string; readonly insecureConfig?: boolean }
+export interface RunOptions { readonly jsonLogs?: boolean; readonly home?: string; readonly env?: string; readonly insecureConfig?: boolean }
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
 export async function runForeground(configFile: string, opts: RunOptions): Promise<ExitCode> {
@@ -16,6 +16,7 @@ export async function runForeground(configFile: string, opts: RunOptions): Promi
     home,
     jsonLogs: opts.jsonLogs ?? false,
     insecureConfig: opts.insecureConfig ?? false,
+    env: opts.env ?? null,
     sink: { write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n') },
   });
   if (!booted.started.ok) process.stderr.write(`supervisor: start failed:\n${booted.started.message}\n`);

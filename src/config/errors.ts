@@ -9,7 +9,7 @@ export interface ConfigIssue {
 // Thrown when a config cannot be used; carries every issue found, not just the first.
 export class ConfigError extends Error {
   readonly code = 'E_CONFIG';
-  constructor(readonly file: string, readonly issues: readonly ConfigIssue[]) {
+  constructor(readonly file: string, readonly issues: readonly ConfigIssue[], readonly warnings: readonly ConfigIssue[] = []) {
     super(formatIssues(file, issues));
     this.name = 'ConfigError';
   }

@@ -1,44 +1,38 @@
-// load -> validate -> normalize -> freeze. The only config entry point the master uses.
-import { readFile } from 'node:fs/promises';
+// load -> validate -> normalize -> freeze. The only config entry point the master and
+// `supervisor check` use.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import { normalizeConfig } from './normalize.js';
+import { normalizeApp, normalizeConfig } from './normalize.js';
 import { validateSemantics, validateShape } from './validate.js';
+import type { Findings } from './issue-text.js';
+import { validateFiles } from './check-files.js';
+import { readEcosystem } from './read-source.js';
 import { deepFreeze } from './freeze.js';
 import type { Config } from './types.js';
 
-const MAX_BYTES = 1024 * 1024;
+// How to load: which env_<name> block to merge over env (`--env <name>`).
+export interface LoadOptions { readonly env?: string | null }
 
-async function readRaw(file: string): Promise<unknown> {
-  if (/\.(c|m)?js$/.test(file)) {
-    const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
-    return mod.default;
-  }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
-  }
-  if (Buffer.byteLength(text) > MAX_BYTES) throw new ConfigError(file, [{ path: '', message: `file is larger than ${MAX_BYTES} bytes; expected a small JSON ecosystem file` }]);
-  if (text.trim() === '') throw new ConfigError(file, [{ path: '', message: 'file is empty; expected a JSON object with an "apps" array' }]);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `invalid JSON: ${(err as Error).message}` }]);
-  }
+const appIndex = (p: string) => Number(/^apps\[(\d+)\]/.exec(p)?.[1] ?? -1);
+
+// Issues ordered as the file reads: top-level first, then app by app (a stable sort).
+function inFileOrder(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => appIndex(a.path) - appIndex(b.path));
 }
 
-// Reads and checks a config file; throws ConfigError listing every issue.
-export async function loadConfig(file: string): Promise<Config> {
+// Reads and checks a config file; throws ConfigError listing every issue at once.
+export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<Config> {
   const absolute = path.resolve(file);
-  const raw = await readRaw(absolute);
-  const issues: ConfigIssue[] = [];
-  const input = validateShape(raw, issues);
-  if (!input) throw new ConfigError(absolute, issues);
-  const config = normalizeConfig(input, absolute, issues);
-  validateSemantics(config, issues);
-  if (issues.length) throw new ConfigError(absolute, issues);
-  return deepFreeze(config);
+  const envName = opts.env ?? null;
+  const raw = await readEcosystem(absolute);
+  const found: Findings = { errors: [], warnings: [] };
+  const shape = validateShape(raw, found, envName);
+  const issues: ConfigIssue[] = found.errors;
+  // Cross-app and file checks run on every app that is valid on its own, so one pass reports all.
+  const specs = shape.validApps.map(({ index, app }) => ({ index, spec: normalizeApp(app, path.dirname(absolute), `apps[${index}]`, issues) }));
+  validateSemantics(specs, issues);
+  validateFiles(specs, issues);
+  if (!shape.input || issues.length) throw new ConfigError(absolute, inFileOrder(issues), found.warnings);
+  const config = { ...normalizeConfig(shape.input, absolute, []), apps: specs.map((s) => s.spec) };
+  return deepFreeze({ ...config, warnings: found.warnings, envName });
 }

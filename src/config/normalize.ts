@@ -6,19 +6,10 @@ import type { AppSpec, Config, MetricsSpec } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 import { parseListenAddress } from './listen-address.js';
 import type { ConfigIssue } from './errors.js';
+import { DEFAULTS } from './defaults.js';
 
-// The defaults, in one place so docs and code agree.
-export const DEFAULTS = {
-  instances: 1,
-  kill_timeout: 30_000,
-  listen_timeout: 8_000,
-  min_uptime: 1_000,
-  max_restarts: 15,
-  exp_backoff_restart_delay: 100,
-  watch_delay: 1_000,
-  stop_signal: 'SIGTERM',
-  metrics: { host: '127.0.0.1', port: 9464 },
-} as const;
+// Re-exported so existing imports keep working; the values live in defaults.ts.
+export { DEFAULTS };
 
 const NODE_SCRIPT = /\.(c|m)?js$/;
 

@@ -51,4 +51,8 @@ export interface Config {
   readonly file: string;
   readonly apps: readonly AppSpec[];
   readonly metrics: MetricsSpec | null;
+  // PM2 keys that were ignored, each with what to do instead ("file: path: message" once formatted).
+  readonly warnings?: readonly { readonly path: string; readonly message: string }[];
+  // The env_<name> block merged over env (`--env <name>`), or null.
+  readonly envName?: string | null;
 }

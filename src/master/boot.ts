@@ -11,6 +11,8 @@ import type { HomePaths } from '../runtime/home.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { reapLeftovers, recordWorkerPids } from '../runtime/worker-pids.js';
 import { spawnContext } from '../worker/spawn-context.js';
+import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
+import { watchApps } from './app-watch.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -28,6 +30,8 @@ export interface BootOptions {
   readonly jsonLogs: boolean;
   readonly sink: LogSink;
   readonly insecureConfig?: boolean;
+  // The env_<name> block to merge over env (`--env <name>`), kept for every reload.
+  readonly env?: string | null;
 }
 
 // Something started alongside the master and stopped after it.
@@ -60,7 +64,17 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const reaped = await reapLeftovers(opts.home.pids, LEFTOVER_GRACE_MS);
   if (reaped.length) opts.sink.write('stderr', `${new Date().toISOString()} [supervisor] WARN stopped ${reaped.length} leftover worker(s) of a previous master: ${reaped.map((r) => `${r.app}#${r.slot} pid ${r.pid}`).join(', ')}`);
   const stopRecording = recordWorkerPids(master, opts.home.pids);
-  const started = await master.start(opts.configFile);
+  // Config watching: reload on file changes, and app `watch` (code changes roll the app).
+  const log: AttachmentLog = (level, message) => {
+    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
+    if (line) opts.sink.write(line.stream, line.text);
+  };
+  const configWatch = watchConfigFiles(master, [opts.configFile], log);
+  master.observe((n) => {
+    if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
+  });
+  attachments.push(configWatch, watchApps(master, opts.home.dir, log));
+  const started = await master.start(opts.configFile, { env: opts.env ?? null });
   if (!started.ok) master.shutdown('start failed');
   const done = master.whenStopped().then(async () => {
     removeSignals();

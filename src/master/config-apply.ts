@@ -63,8 +63,5 @@ export function applyConfig(core: MasterCore, config: Config, opts: ApplyOptions
   }));
 }
 
-// A one-line summary of a config, for logs and `supervisor check`.
-export function summarize(config: Config): string {
-  const apps = config.apps.map((a) => `${a.name} x${a.instances}`).join(', ');
-  return `${config.apps.length} app(s): ${apps || 'none'}`;
-}
+// A one-line summary of a config, for logs (`supervisor check` prints the same one).
+export { summarizeConfig as summarize } from '../config/summary.js';

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { untrustedReason } from '../config/trust.js';
 import { parseWorkerMessage } from '../protocol/ipc.js';
+import type { AppSpec } from '../config/types.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
 import { applyConfig, summarize } from './config-apply.js';
@@ -35,6 +36,8 @@ export class Master {
   private readonly queue: EventQueue<MasterEvent>;
   private readonly stoppedWaiters: (() => void)[] = [];
   private stopped = false;
+  // The env_<name> block each config file was started with (`--env`), so reloads re-read it the same way.
+  private readonly envNames = new Map<string, string | null>();
 
   constructor(effects: MasterEffects, private readonly options: MasterOptions = {}) {
     this.queue = new EventQueue<MasterEvent>(
@@ -54,7 +57,8 @@ export class Master {
   }
 
   // Loads a config file and starts (or updates) its apps; settles when they are ready.
-  start(file: string): Promise<OutcomeReport> {
+  start(file: string, opts: { readonly env?: string | null } = {}): Promise<OutcomeReport> {
+    this.envNames.set(file, opts.env ?? null);
     return this.request((reply) => ({ type: 'load', file, rollUnchanged: false, app: null, mode: 'rolling', reason: 'start', reply }));
   }
 
@@ -102,6 +106,15 @@ export class Master {
   whenStopped(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => this.stoppedWaiters.push(resolve));
+  }
+
+  // The spec and config file of every app that is not stopping (for the app watcher).
+  appSpecs(): Promise<{ spec: AppSpec; configFile: string }[]> {
+    const snapshot = () =>
+      [...this.core.apps.values()]
+        .filter((a) => a.status !== 'stopped' && a.status !== 'stopping' && a.specs.has(a.generation))
+        .map((a) => ({ spec: targetSpec(a), configFile: a.configFile }));
+    return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(snapshot()) }));
   }
 
   // The pids of every live worker, for pid records and metrics.
@@ -209,7 +222,7 @@ export class Master {
     try {
       const distrust = this.options.insecureConfig ? null : untrustedReason(e.file);
       if (distrust) throw new ConfigError(e.file, [{ path: '', message: `refusing this config: ${distrust}. Pass --insecure-config to accept it anyway` }]);
-      config = await loadConfig(e.file);
+      config = await loadConfig(e.file, { env: this.envNames.get(e.file) ?? null });
     } catch (error) {
       const message = error instanceof ConfigError ? error.message : `${e.file}: ${(error as Error).message}`;
       core.configs.set(e.file, { file: e.file, ok: false, error: message, loadedAt: core.effects.now() });
@@ -218,6 +231,7 @@ export class Master {
     }
     core.configs.set(config.file, { file: config.file, ok: true, error: null, loadedAt: core.effects.now() });
     core.notify({ type: 'config-loaded', file: config.file, summary: summarize(config) });
+    for (const w of config.warnings ?? []) core.notify({ type: 'log', level: 'warn', message: `config ${config.file}: ${w.path}: ${w.message}` });
     if (e.app !== null && !config.apps.some((a) => a.name === e.app)) {
       return e.reply({ ok: false, message: `app "${e.app}" is not in ${config.file}` });
     }

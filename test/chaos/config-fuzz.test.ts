@@ -40,7 +40,7 @@ function cases(count: number, good: Record<string, unknown>): Case[] {
       const [key, value] = pick([['instances', 1e9], ['kill_timeout', 1e30], ['listen_timeout', '99999999h'], ['max_restarts', 1e12], ['reload_surge', 1e7]] as const);
       return { kind: 'huge number', write: json(app({ [key]: value })), expect: new RegExp(`apps\\[0\\]\\.${key}`) };
     },
-    () => ({ kind: 'empty file', write: (f) => writeFileSync(f, pick(['', '   ', '\n\n'])), expect: /empty/ }),
+    () => ({ kind: 'empty file', write: (f) => writeFileSync(f, pick(['', '   ', '\n\n'])), expect: /empty|only whitespace/ }),
     () => ({ kind: 'binary garbage', write: (f) => writeFileSync(f, randomBytes(64 + Math.floor(rnd() * 4000))), expect: /invalid JSON|not UTF-8|binary/i }),
     () => ({ kind: '10 MB file', write: (f) => writeFileSync(f, JSON.stringify({ apps: [good], pad: 'x'.repeat(10 * 1024 * 1024) })), expect: /larger than/ }),
     () => ({

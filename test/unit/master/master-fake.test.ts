@@ -1,6 +1,8 @@
 // The master's logic with a fake clock and fake processes: rolling order, aborts, merging,
 // backoff and fatal, scaling, stopping.
 import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Master } from '../../../src/master/master.js';
 import type { MasterNotice } from '../../../src/master/notices.js';
@@ -14,6 +16,7 @@ function setup(app: Record<string, unknown> = {}, extraApps: Record<string, unkn
   const notices: MasterNotice[] = [];
   master.observe((n) => notices.push(n));
   const dir = tempDir();
+  writeFileSync(path.join(dir, 'w.js'), ''); // the loader checks that an interpreted script exists
   const write = (a: Record<string, unknown>, more = extraApps) =>
     writeConfig(dir, { apps: [{ name: 'web', script: 'w.js', instances: 3, wait_ready: true, kill_timeout: 3000, listen_timeout: 5000, ...a }, ...more] });
   const file = write(app);

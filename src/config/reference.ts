@@ -1,0 +1,80 @@
+// Generates the published ecosystem.schema.json and docs/config.md from the one schema, so
+// editors, docs and validation never disagree. `npm run gen:schema` writes them; a test
+// fails when the committed files are out of date.
+import { z } from 'zod';
+import { appSchema, ecosystemSchema, metricsSchema } from './schema.js';
+
+type Json = Record<string, unknown>;
+
+// The JSON Schema (draft-07, which editors support widely) of the ecosystem file.
+export function ecosystemJsonSchema(): Json {
+  const schema = z.toJSONSchema(ecosystemSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Json;
+  return { ...schema, title: 'graceful-supervisor ecosystem file' };
+}
+
+function typeText(s: Json): string {
+  if (Array.isArray(s.anyOf)) return [...new Set((s.anyOf as Json[]).map(typeText))].join(' \\| ');
+  if ('const' in s) return JSON.stringify(s.const);
+  if (s.type === 'array') {
+    const item = (s.items ?? {}) as Json;
+    return Array.isArray(item.anyOf) ? `(${typeText(item)})[]` : `${typeText(item)}[]`;
+  }
+  if (s.type === 'integer') return 'integer';
+  if (s.type === 'object') return 'object';
+  return Array.isArray(s.type) ? (s.type as string[]).join(' \\| ') : String(s.type ?? 'any');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function rows(schema: z.ZodObject, prefix: string): string[] {
+  const json = z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Json;
+  const props = (json.properties ?? {}) as Record<string, Json>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(props).map(([key, p]) => {
+    const def = 'default' in p ? `\`${JSON.stringify(p.default)}\`` : required.has(key) ? 'required' : '';
+    return `| \`${prefix}${key}\` | ${typeText(p)} | ${def} | ${cell(String(p.description ?? ''))} |`;
+  });
+}
+
+// The config reference in Markdown: one table row per key (key, type, default, description).
+export function configReferenceMarkdown(): string {
+  const head = ['| key | type | default | description |', '| --- | --- | --- | --- |'];
+  const metricsObject = metricsSchema.options[1] as z.ZodObject;
+  return [
+    '# Ecosystem file reference',
+    '',
+    '<!-- Generated from src/config/schema.ts by `npm run gen:schema`; do not edit by hand. -->',
+    '',
+    'An ecosystem file is `.json` (parsed, never evaluated) or `.config.js`/`.cjs`/`.mjs`',
+    '(`module.exports = { apps: [...] }` or `export default { apps: [...] }`). Durations are',
+    'milliseconds or strings like `"500ms"`, `"30s"`, `"2m"`; sizes are bytes or `"300M"`, `"1G"`.',
+    'Paths are relative to the ecosystem file\'s directory. `supervisor check <file>` validates one.',
+    '',
+    '## Top level',
+    '',
+    ...head,
+    ...rows(ecosystemSchema, ''),
+    '',
+    '## `apps[]`',
+    '',
+    ...head,
+    ...rows(appSchema, ''),
+    '| `env_<name>` | object |  | Environment block selected with `--env <name>` (PM2 style), merged over `env`. |',
+    '',
+    '## `metrics`',
+    '',
+    ...head,
+    ...rows(metricsObject, 'metrics.'),
+    '',
+    '## PM2 keys',
+    '',
+    'PM2 keys with no equivalent here are reported by name with what to do instead (for',
+    'example `node_args` → `interpreter_args`, `cron_restart` → a timer running `supervisor reload`).',
+    'Keys that change what runs (`exec_mode`, `instance_var`, `cron_restart`, ...) make the file invalid;',
+    'bookkeeping keys (`time`, `vizion`, `pmx`, `automation`, `combine_logs`, ...) are ignored with a warning.',
+    'Unknown keys get a "did you mean" suggestion; camelCase spellings point to the snake_case key.',
+    '',
+  ].join('\n');
+}

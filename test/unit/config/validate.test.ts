@@ -1,0 +1,116 @@
+// Validation messages: every error at once, each with file, path, expected and found;
+// did-you-mean for typos; PM2 keys reported by name with what to do instead.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/config/errors.js';
+import { closestKey, editDistance } from '../../../src/config/suggest.js';
+import { tempDir } from '../../helpers/config.js';
+
+async function problems(config: unknown, env: string | null = null): Promise<{ file: string; lines: string[]; warnings: string[] }> {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'app.js'), '');
+  const file = path.join(dir, 'ecosystem.json');
+  writeFileSync(file, JSON.stringify(config));
+  try {
+    await loadConfig(file, { env });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return { file, lines: error.message.split('\n'), warnings: error.warnings.map((w) => `${w.path}: ${w.message}`) };
+  }
+  return { file, lines: [], warnings: [] };
+}
+
+test('every error is reported at once, each naming file, path, expected and found', async () => {
+  const { file, lines } = await problems({
+    apps: [
+      { name: 'web', script: 'app.js', instances: -2, kill_timeout: 'soon' },
+      { name: 'web', script: 'app.js', max_memory_restart: '3X', min_uptime: 1e20 },
+      { name: 'jobs', instances: 'many' },
+      { name: 'c', script: 'missing.js', listen: 8080 },
+      { name: 'd', script: 'app.js', listen: 'tcp://127.0.0.1:8080' },
+    ],
+  });
+  const expected = [
+    `${file}: apps[0].instances: expected a number >= 0, found number -2`,
+    `${file}: apps[0].kill_timeout: expected a duration: milliseconds, or a string like "500ms", "30s", "2m", found "soon"`,
+    `${file}: apps[1].max_memory_restart: expected a size: bytes, or a string like "300M", "1G", found "3X"`,
+    `${file}: apps[1].min_uptime: expected a duration of at most 2147483647 ms (about 24 days), found number 100000000000000000000`,
+    `${file}: apps[2].script: missing required key "script": expected a string, found nothing`,
+    `${file}: apps[2].instances: expected a whole number 0-1024, "max" or -1, found "many"`,
+    `${file}: apps[3].script: expected an existing file at ${path.join(path.dirname(file), 'missing.js')}, found nothing there`,
+    `${file}: apps[4].listen: address tcp://127.0.0.1:8080 is already used by apps[3] (c); expected an address no other app listens on`,
+  ];
+  for (const line of expected) assert.ok(lines.includes(line), `missing:\n${line}\nin:\n${lines.join('\n')}`);
+  // The duplicate name is found even though the file also has shape errors.
+  assert.ok(lines.some((l) => l.includes('apps[1].name: duplicate app name "web" (also apps[0].name)')), lines.join('\n'));
+  assert.equal(lines.length, expected.length + 1, lines.join('\n'));
+});
+
+test('unknown keys get a did-you-mean suggestion, camelCase points to snake_case', async () => {
+  const { lines } = await problems({ apps: [{ name: 'a', script: 'app.js', kill_timout: 5, maxMemoryRestart: '1G', zzzqqq: 1 }], metrics: { hots: 'x' } });
+  assert.ok(lines.some((l) => l.endsWith('apps[0].kill_timout: unknown key "kill_timout"; did you mean "kill_timeout"?')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.endsWith('apps[0].maxMemoryRestart: unknown key "maxMemoryRestart"; did you mean "max_memory_restart"?')), lines.join('\n'));
+  assert.ok(lines.some((l) => /apps\[0\]\.zzzqqq: unknown key "zzzqqq"; expected one of: name, script, /.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => l.endsWith('metrics.hots: unknown key "hots"; did you mean "host"?')), lines.join('\n'));
+});
+
+test('PM2 keys are reported as unsupported with what to do instead; bookkeeping keys only warn', async () => {
+  const { lines, warnings } = await problems({
+    apps: [{ name: 'a', script: 'app.js', node_args: '--inspect', cron_restart: '0 * * * *', exec_mode: 'cluster', instance_var: 'ID', time: true, vizion: false }],
+    deploy: {},
+  });
+  assert.ok(lines.some((l) => l.endsWith('apps[0].node_args: PM2 key "node_args" is not supported: rename it to "interpreter_args"')), lines.join('\n'));
+  assert.ok(lines.some((l) => /apps\[0\]\.cron_restart: PM2 key "cron_restart" is not supported: .*supervisor reload <app>/.test(l)));
+  assert.ok(lines.some((l) => /apps\[0\]\.exec_mode: .*set "listen"/.test(l)));
+  assert.ok(lines.some((l) => /apps\[0\]\.instance_var: .*SUPERVISOR_WORKER_ID/.test(l)));
+  assert.deepEqual(warnings.map((w) => w.split(':')[0]).sort(), ['apps[0].time', 'apps[0].vizion', 'deploy']);
+  assert.ok(warnings.every((w) => /is not supported and is ignored: remove it/.test(w)));
+});
+
+test('a file with only ignorable PM2 keys loads, and keeps its warnings', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'app.js'), '');
+  const file = path.join(dir, 'ecosystem.json');
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', time: true }] }));
+  const config = await loadConfig(file);
+  assert.equal(config.apps[0]!.name, 'a');
+  assert.deepEqual(config.warnings?.map((w) => w.path), ['apps[0].time']);
+});
+
+test('non-object roots and missing apps are clear errors', async () => {
+  for (const [root, re] of [
+    [[], /: expected an object with an "apps" list at the top level, found a list of 0; wrap the list as \{ "apps": \[\.\.\.\] \}$/],
+    ['x', /found "x"$/],
+    [42, /found number 42$/],
+    [null, /found null$/],
+    [{}, /apps: missing required key "apps": expected a list, found nothing$/],
+  ] as const) {
+    const { lines } = await problems(root);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0]!, re);
+  }
+});
+
+test('env_<name> blocks: validated, merged over env with --env, and a missing block is an error', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'app.js'), '');
+  const file = path.join(dir, 'ecosystem.json');
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', env: { A: '1', B: 'dev' }, env_production: { B: 'prod', C: 3 } }] }));
+  assert.deepEqual((await loadConfig(file)).apps[0]!.env, { A: '1', B: 'dev' });
+  const prod = await loadConfig(file, { env: 'production' });
+  assert.deepEqual(prod.apps[0]!.env, { A: '1', B: 'prod', C: '3' });
+  assert.equal(prod.envName, 'production');
+  await assert.rejects(loadConfig(file, { env: 'prod' }), /--env prod: expected an app with an "env_prod" block, found env_production/);
+  const { lines } = await problems({ apps: [{ name: 'a', script: 'app.js', env_staging: { X: [1] } }] });
+  assert.match(lines[0]!, /apps\[0\]\.env_staging\.X: expected a string, number or boolean, found a list of 1$/);
+});
+
+test('edit distance counts a swap as one edit; far-off keys get no suggestion', () => {
+  assert.equal(editDistance('hots', 'host'), 1);
+  assert.equal(editDistance('kitten', 'sitting'), 3);
+  assert.equal(closestKey('instnaces', ['instances', 'name']), 'instances');
+  assert.equal(closestKey('colour', ['instances', 'name']), null);
+});
