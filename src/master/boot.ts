@@ -9,6 +9,7 @@ import { controlHandlers } from './control-handlers.js';
 import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
 import type { OutcomeReport } from './app-runtime.js';
+import { attachAppLogs } from './app-logs.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -22,6 +23,8 @@ export interface BootOptions {
   readonly home: HomePaths;
   readonly jsonLogs: boolean;
   readonly sink: LogSink;
+  // False when worker lines go only to the app log files, not to the sink (the daemon).
+  readonly echoWorkerOutput?: boolean;
 }
 
 // Something started alongside the master and stopped after it.
@@ -43,11 +46,21 @@ export interface BootedMaster {
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const master = new Master(realEffects({ listenFds: () => ({ fds: [], names: [] }), uidGid: () => ({}) }));
   master.observe((notice) => {
+    if (notice.type === 'worker-output' && opts.echoWorkerOutput === false) return;
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);
   });
   const attachments: Attachment[] = [];
-  const removeSignals = installSignalHandlers(master, { reopenLogs: () => opts.sink.reopen?.() });
+  // Per-app log files and the `logs` verb (issue 3).
+  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => {
+    const line = formatNotice({ type: 'log', level: 'warn', message }, opts.jsonLogs);
+    if (line) opts.sink.write(line.stream, line.text);
+  } });
+  attachments.push(appLogs);
+  const removeSignals = installSignalHandlers(master, { reopenLogs: () => {
+    opts.sink.reopen?.();
+    appLogs.reopen();
+  } });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));
   const started = await master.start(opts.configFile);
