@@ -3,7 +3,7 @@
 // it, `stop` leaves nothing behind, and a master killed with -9 is replaced cleanly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { killDaemon, pidfilePid } from '../helpers/daemon.js';
@@ -67,8 +67,14 @@ test('start daemonizes once and returns when ready; status, reload, a second sta
     });
     for (const p of after) assert.ok(!before.includes(p), 'every pid changed');
 
+    const masterLog = path.join(home, 'logs', 'supervisor.log');
+    renameSync(masterLog, masterLog + '.1');
+    process.kill(pid, 'SIGUSR1');
+    await waitFor('the master log reopened', () => existsSync(masterLog));
+
     const again = await cli(home, ['start', file]);
     assert.equal(again.code, 0, again.stderr);
+    assert.match(readFileSync(masterLog, 'utf8'), /config .*ecosystem\.json: 1 app/, 'the master writes to the reopened log');
     assert.match(again.stdout, new RegExp(`a master is already running \\(pid ${pid}\\)`));
     assert.equal(pidfilePid(home), pid, 'no second master');
 
