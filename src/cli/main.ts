@@ -22,7 +22,7 @@ program
   .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
   .option('--json-logs', 'write one JSON object per log line')
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
-  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config.')
+  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config, 5 home not writable.')
   .action(async (config: string, opts: { jsonLogs?: boolean; home?: string }) => {
     const { runForeground } = await import('./run.js');
     process.exitCode = await runForeground(config, opts);
