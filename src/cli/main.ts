@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // The `supervisor` command: parses argv and hands each verb to its own module, loaded
 // lazily so that quick verbs (status) never load the master's code.
-import { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { CliError, printError } from './output.js';
+// --- quick path (issue 3): a plain `status` never loads commander ---
+import { quickStatus } from './quick-status.js';
+
+const quick = await quickStatus(process.argv.slice(2));
+if (quick !== null) process.exit(quick); // stdout/stderr writes are synchronous on Linux: nothing is lost
+const { Command } = await import('commander');
+// --- end quick path ---
 
 const HOME_HELP = 'runtime home for the pidfile, control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)';
 
