@@ -78,7 +78,7 @@ for (const verb of ['reload', 'restart'] as const) {
       : 'Restart every worker at once (not graceful). Waits and prints progress.')
     .argument('[app]', 'only this app')
     .option('--home <dir>', HOME_HELP)
-    .addHelpText('after', `\nExit codes: 0 done, 1 ${verb} aborted or failed (the reason is printed), 2 bad config, 3 no master running, 4 unknown app, 5 permission denied.`)
+    .addHelpText('after', `\nExit codes: 0 done, 1 ${verb} aborted or failed, or the config no longer loads (the reason is printed), 3 no master running, 4 unknown app, 5 permission denied.`)
     .action(async (app: string | undefined, opts: { home?: string }) => {
       const { roll } = await import('./reload.js');
       process.exitCode = await roll(verb, app, opts);

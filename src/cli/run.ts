@@ -1,8 +1,8 @@
 // `supervisor run <config>`: the master in the foreground (containers, systemd, development).
 // It serves the control socket like the daemon, so every verb works against it.
-import path from 'node:path';
 import { bootMaster } from '../master/boot.js';
 import { acquirePidfile, releasePidfile } from '../runtime/pidfile.js';
+import { checkedConfig } from './config-arg.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -12,6 +12,7 @@ export interface RunOptions { readonly jsonLogs?: boolean; readonly home?: strin
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
 export async function runForeground(configFile: string, opts: RunOptions): Promise<ExitCode> {
+  const config = await checkedConfig(configFile);
   const home = openHome(opts.home);
   // The foreground master holds the pidfile too, so `start` and stale checks see it.
   let takeover: string | null;
@@ -23,7 +24,7 @@ export async function runForeground(configFile: string, opts: RunOptions): Promi
   if (takeover) process.stderr.write(`supervisor: ${takeover}\n`);
   try {
     const booted = await bootMaster({
-      configFile: path.resolve(configFile),
+      configFile: config,
       home,
       jsonLogs: opts.jsonLogs ?? false,
       sink: { write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n') },

@@ -1,29 +1,16 @@
 // `supervisor start <config>`: starts a daemon master and returns once every app's workers
 // are ready. If a master is already running in this home, it says so and adds or updates
 // the apps of <config> through the control socket instead of starting a second one.
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
-import { loadConfig } from '../config/load.js';
 import { launchDaemon } from '../runtime/daemonize.js';
 import { liveMasterPid } from '../runtime/pidfile.js';
 import { callMaster } from './call.js';
+import { checkedConfig } from './config-arg.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
 
 // Options of `supervisor start`.
 export interface StartOptions { readonly home?: string; readonly umask?: string; readonly jsonLogs?: boolean }
-
-function readableConfig(file: string): string {
-  const absolute = path.resolve(file);
-  try {
-    accessSync(absolute, constants.R_OK);
-    if (!statSync(absolute).isFile()) throw Object.assign(new Error(), { code: 'EISDIR' });
-  } catch (error) {
-    throw new CliError(`cannot read the config ${absolute}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}; expected an ecosystem file (.json, .config.js, .cjs, .mjs)`, EXIT.USAGE);
-  }
-  return absolute;
-}
 
 function parseUmask(text: string | undefined): number {
   const value = text ?? '022';
@@ -44,12 +31,7 @@ async function runningMaster(home: string): Promise<number | null> {
 
 // Starts the daemon (or updates the running one); resolves with the exit code.
 export async function start(configFile: string, opts: StartOptions): Promise<ExitCode> {
-  const config = readableConfig(configFile);
-  try {
-    await loadConfig(config);
-  } catch (error) {
-    throw new CliError(`config rejected, nothing changed:\n${(error as Error).message}`, EXIT.USAGE);
-  }
+  const config = await checkedConfig(configFile);
   const umask = parseUmask(opts.umask);
   const home = openHome(opts.home);
   const pid = await runningMaster(home.dir);

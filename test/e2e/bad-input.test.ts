@@ -33,6 +33,9 @@ test('start with a missing, unreadable or invalid config exits 2 and starts noth
   const invalid = await cli(home, ['start', bad]);
   assert.equal(invalid.code, 2);
   assert.match(invalid.stderr, /config rejected, nothing changed:\n.*ecosystem\.json: apps\[0\]\.instances/);
+  const run = await cli(home, ['run', path.join(dir, 'nope.json')]);
+  assert.equal(run.code, 2, 'run checks its config the same way');
+  assert.match(run.stderr, /^supervisor: cannot read the config .*nope\.json: ENOENT/);
   assert.ok(!existsSync(path.join(home, 'supervisor.pid')), 'no pidfile');
   assert.ok(!existsSync(path.join(home, 'supervisor.sock')), 'no socket');
 });

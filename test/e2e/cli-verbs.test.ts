@@ -82,6 +82,9 @@ test('an unknown app is a one-line error with exit 4 for every verb that takes a
     const bad = await cli(m.home, ['scale', 'jobs', 'many']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /expected a whole number of workers/);
+    const second = await cli(m.home, ['run', file]);
+    assert.equal(second.code, 1, 'a second master in the same home is refused');
+    assert.match(second.stderr, new RegExp(`^supervisor: a master is already running \\(pid ${m.pid}`));
     assert.deepEqual(workersOf(m.pid).map((w) => w.pid), pids, 'nothing changed');
   } finally {
     await stopMaster(m);
