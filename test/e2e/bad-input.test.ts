@@ -75,3 +75,10 @@ test('a control socket owned by another user is refused with exit 5', { timeout:
     server.close();
   }
 });
+
+test('the internal master-daemon verb refuses to run by hand', { timeout: 30_000 }, async () => {
+  const home = tempDir();
+  const res = await cli(home, ['master-daemon', path.join(home, 'eco.json'), '--home', home, '--umask', '022']);
+  assert.equal(res.code, 2);
+  assert.match(res.stderr, /^supervisor: master-daemon is internal: use "supervisor start <config>"\n$/);
+});

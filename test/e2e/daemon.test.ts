@@ -3,7 +3,7 @@
 // it, `stop` leaves nothing behind, and a master killed with -9 is replaced cleanly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readlinkSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { killDaemon, pidfilePid } from '../helpers/daemon.js';
@@ -39,6 +39,8 @@ test('start daemonizes once and returns when ready; status, reload, a second sta
     assert.equal(readlinkSync(`/proc/${pid}/fd/0`), '/dev/null');
     assert.equal(readlinkSync(`/proc/${pid}/fd/1`), path.join(home, 'logs', 'supervisor.log'));
     assert.equal(umaskOf(pid), '0027');
+    assert.equal(statSync(home).mode & 0o777, 0o700, 'the home is private');
+    assert.equal(statSync(path.join(home, 'supervisor.sock')).mode & 0o777, 0o600);
     assert.equal(workersOf(pid).length, 2, 'both workers run when start returns');
 
     const status = await cli(home, ['status', '--json']);
@@ -124,4 +126,26 @@ test('start of an app that crashes at boot prints the error, exits 1 and leaves 
   assert.ok(!existsSync(path.join(home, 'supervisor.pid')), 'no pidfile');
   assert.ok(!existsSync(path.join(home, 'supervisor.sock')), 'no socket');
   assert.deepEqual(pidsMatching(home), [], 'no daemon process');
+});
+
+test('a daemon resolves relative paths before chdir("/"), keeps worker lines out of the master log, and serves logs', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const home = path.join(dir, 'home');
+  // A relative script path and a relative config path, both resolved before the daemon leaves its cwd.
+  const file = writeConfig(dir, { apps: [{ name: 'chatty', script: path.relative(dir, fixture('chatty.mjs')), wait_ready: true, kill_timeout: '2s' }] });
+  try {
+    const started = await cli(home, ['start', path.relative('/tmp', file)]);
+    assert.equal(started.code, 0, started.stderr);
+    const out = path.join(home, 'logs', 'chatty-out.log');
+    await waitFor('worker lines in the app log', () => existsSync(out) && /chatty#0 \| out \d+/.test(readFileSync(out, 'utf8')));
+    assert.doesNotMatch(readFileSync(path.join(home, 'logs', 'supervisor.log'), 'utf8'), /\| (out|err) \d+/, 'worker lines stay out of the master log');
+    const reload = await cli(home, ['reload']);
+    assert.equal(reload.code, 0, `a reload after chdir("/") still finds the script: ${reload.stderr}`);
+    const logs = await cli(home, ['logs', 'chatty', '-n', '1']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /chatty#0 \| out \d+/);
+    assert.equal((await cli(home, ['stop'])).code, 0);
+  } finally {
+    await killDaemon(home);
+  }
 });
