@@ -16,7 +16,7 @@ export function exitFor(code: string | undefined): ExitCode {
 // Options every verb that talks to the master takes.
 export interface MasterCallOptions { readonly home?: string }
 
-// Sends `verb` to the master of the home; prints progress lines unless `quiet`; throws on refusal.
+// Sends `verb` to the master of the home; prints its progress lines when `progress`; throws on refusal.
 export async function callMaster(opts: MasterCallOptions, verb: ControlVerb, args: Record<string, unknown> = {}, progress = false, failPrefix = ''): Promise<ControlResponse> {
   const socket = homePaths(resolveHome(opts.home)).socket;
   const res = await request(socket, verb, args, progress ? (line) => process.stdout.write(line + '\n') : undefined);
