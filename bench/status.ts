@@ -44,6 +44,7 @@ const eco = path.join(dir, 'ecosystem.json');
 writeFileSync(eco, JSON.stringify({ metrics: false, apps: [{ name: 'idle', script: worker, instances: WORKERS, wait_ready: true }] }));
 
 const havePm2 = existsSync(PM2);
+const load0 = os.loadavg()[0]!.toFixed(1);
 const cases: { name: string; args: string[] }[] = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: 'supervisor status', args: [CLI, 'status'] },
@@ -75,7 +76,7 @@ try {
   const section = [
     '## CLI status',
     '',
-    `Median wall time of ${RUNS} interleaved runs each, against a daemon with ${WORKERS} idle workers${havePm2 ? ` and a PM2 7.0.4 daemon with ${WORKERS} cluster processes` : ' (PM2 not installed: skipped)'}, on ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Ratios are to bare \`node -e 0\`, the floor for any Node CLI. Goal: \`supervisor status\` within 1.5x.`,
+    `Median wall time of ${RUNS} interleaved runs each, against a daemon with ${WORKERS} idle workers${havePm2 ? ` and a PM2 7.0.4 daemon with ${WORKERS} cluster processes` : ' (PM2 not installed: skipped)'}, on ${os.cpus().length} cores (load average ${load0} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end: a shared machine), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Ratios are to bare \`node -e 0\`, the floor for any Node CLI. Goal: \`supervisor status\` within 1.5x.`,
     '',
     '| command | median | vs `node -e 0` |',
     '|---|---|---|',
