@@ -79,6 +79,13 @@ test('start daemonizes once and returns when ready; status, reload, a second sta
     assert.match(readFileSync(masterLog, 'utf8'), /config .*ecosystem\.json: 1 app/, 'the master writes to the reopened log');
     assert.match(again.stdout, new RegExp(`a master is already running \\(pid ${pid}\\)`));
     assert.equal(pidfilePid(home), pid, 'no second master');
+    const other = writeConfig(dir, { apps: [jobs(dir, { name: 'extra', instances: 1 })] }, 'other.json');
+    const add = await cli(home, ['start', other]);
+    assert.equal(add.code, 0, add.stderr);
+    assert.match(add.stdout, /a master is already running/);
+    const both = JSON.parse((await cli(home, ['status', '--json'])).stdout) as { apps: { name: string; workers: { state: string }[] }[] };
+    assert.deepEqual(both.apps.map((a) => a.name).sort(), ['extra', 'jobs'], 'the second config\'s app was added to the running master');
+    assert.ok(both.apps.every((a) => a.workers.every((w) => w.state === 'ready')));
 
     const stop = await cli(home, ['stop']);
     assert.equal(stop.code, 0, stop.stderr);
@@ -86,6 +93,7 @@ test('start daemonizes once and returns when ready; status, reload, a second sta
     assert.ok(!existsSync(path.join(home, 'supervisor.pid')), 'no pidfile left');
     assert.ok(!existsSync(path.join(home, 'supervisor.sock')), 'no socket left');
     await waitFor('no worker left', () => [...before, ...after].every((p) => !alive(p)), 5000);
+    assert.deepEqual(pidsMatching(dir), [], 'no process of this test is left');
   } finally {
     await killDaemon(home);
   }
