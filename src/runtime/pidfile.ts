@@ -1,6 +1,6 @@
 // The master's pidfile: written atomically (temp file, then rename), a stale one detected
 // and replaced, and removed on exit only by the master whose pid it holds.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isSupervisorMaster, processAlive } from './proc.js';
 
 // Why an existing pidfile was replaced, for the master log; null when there was none.
@@ -33,16 +33,31 @@ export function liveMasterPid(file: string): number | null {
 }
 
 // Writes our pid to `file` atomically; throws MasterRunningError if a live master holds it.
-// Returns why a previous pidfile was replaced, so the caller can log it.
+// Returns why a previous pidfile was replaced, so the caller can log it. With no pidfile,
+// link() creates it only if it still does not exist, so of two masters starting at once
+// exactly one gets it; a stale one is replaced by rename().
 export function acquirePidfile(file: string, pid = process.pid): PidfileTakeover {
-  const old = readPidfile(file);
-  const live = liveMasterPid(file);
-  if (live !== null) throw new MasterRunningError(live, file);
   const tmp = `${file}.${pid}.tmp`;
   writeFileSync(tmp, `${pid}\n`, { mode: 0o644 });
-  renameSync(tmp, file);
-  if (old === null || old === pid) return null;
-  return `replaced a stale pidfile ${file}: pid ${old} ${processAlive(old) ? 'is alive but is not a supervisor master' : 'is not running'}`;
+  try {
+    for (;;) {
+      try {
+        linkSync(tmp, file);
+        return null;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const old = readPidfile(file); // null for an empty or garbled file: nobody owns it
+      if (old === null && !existsSync(file)) continue; // removed meanwhile: create it again
+      if (old === pid) return null;
+      const live = liveMasterPid(file);
+      if (live !== null) throw new MasterRunningError(live, file);
+      renameSync(tmp, file);
+      return `replaced a stale pidfile ${file}: ${old === null ? 'it held no pid' : `pid ${old} ${processAlive(old) ? 'is alive but is not a supervisor master' : 'is not running'}`}`;
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 // Removes `file` only if it still holds `pid` (another master may have replaced it).

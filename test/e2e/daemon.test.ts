@@ -157,3 +157,20 @@ test('a daemon resolves relative paths before chdir("/"), keeps worker lines out
     await killDaemon(home);
   }
 });
+
+test('three starts at once leave exactly one master', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const home = path.join(dir, 'home');
+  const file = writeConfig(dir, { apps: [jobs(dir, { instances: 1 })] });
+  try {
+    const results = await Promise.all([1, 2, 3].map(() => cli(home, ['start', file])));
+    assert.ok(results.some((r) => r.code === 0), results.map((r) => r.stderr).join('\n'));
+    for (const r of results) if (r.code !== 0) assert.match(r.stderr, /^supervisor: start failed: a master is already running \(pid \d+/);
+    const masters = pidsMatching(`master-daemon ${file}`);
+    assert.equal(masters.length, 1, 'one daemon');
+    assert.equal(pidfilePid(home), masters[0], 'the pidfile names it');
+    assert.equal((await cli(home, ['stop'])).code, 0);
+  } finally {
+    await killDaemon(home);
+  }
+});

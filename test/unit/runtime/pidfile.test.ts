@@ -56,3 +56,10 @@ test('only the master whose pid the pidfile holds removes it', () => {
   releasePidfile(file, 4242);
   assert.ok(!existsSync(file));
 });
+
+test('a garbled pidfile is replaced', () => {
+  const file = path.join(tempDir(), 'supervisor.pid');
+  writeFileSync(file, 'not a pid');
+  assert.match(acquirePidfile(file, 4242) ?? '', /stale pidfile .*it held no pid/);
+  assert.equal(readFileSync(file, 'utf8'), '4242\n');
+});
