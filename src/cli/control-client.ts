@@ -1,6 +1,7 @@
 // The CLI's side of the control socket: send one request, print progress, get the answer.
 // Kept free of master code so quick verbs load fast.
 import net from 'node:net';
+import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { CONTROL_VERSION, encodeLine, isProgress, type ControlReply, type ControlResponse, type ControlVerb } from '../protocol/control.js';
 import { EXIT } from './exit-codes.js';
@@ -8,6 +9,8 @@ import { CliError } from './output.js';
 
 // Sends `verb` to the master at `socketPath`; `onProgress` gets each progress line.
 export function request(socketPath: string, verb: ControlVerb, args: Record<string, unknown> = {}, onProgress?: (line: string) => void, timeoutMs = 0): Promise<ControlResponse> {
+  const owner = socketOwnerProblem(socketPath);
+  if (owner) return Promise.reject(new CliError(owner, EXIT.PERMISSION));
   return new Promise((resolve, reject) => {
     const socket = net.connect(socketPath);
     let settled = false;
@@ -23,12 +26,10 @@ export function request(socketPath: string, verb: ControlVerb, args: Record<stri
       else if (error.code === 'EACCES' || error.code === 'EPERM') fail(new CliError(`permission denied on the control socket ${socketPath}: it belongs to another user`, EXIT.PERMISSION));
       else fail(new CliError(`cannot reach the master at ${socketPath}: ${error.message}`, EXIT.FAILED));
     });
-    socket.once('connect', () => {
-      socket.write(encodeLine({ v: CONTROL_VERSION, id: 1, verb, args }));
-      // Read replies only once connected: a connect error is reported above, not re-thrown by readline.
-      createInterface({ input: socket }).on('line', onLine);
-    });
-    const onLine = (line: string) => {
+    socket.once('connect', () => socket.write(encodeLine({ v: CONTROL_VERSION, id: 1, verb, args })));
+    const lines = createInterface({ input: socket });
+    lines.on('error', () => undefined); // readline re-emits the socket's error, handled above
+    lines.on('line', (line) => {
       let reply: ControlReply;
       try {
         reply = JSON.parse(line) as ControlReply;
@@ -43,7 +44,19 @@ export function request(socketPath: string, verb: ControlVerb, args: Record<stri
       settled = true;
       socket.end();
       resolve(reply);
-    };
+    });
     socket.once('close', () => fail(new CliError('the master closed the connection before answering', EXIT.FAILED)));
   });
+}
+
+// A socket owned by someone else is refused even where connecting would work (as root):
+// its master is not ours to command.
+function socketOwnerProblem(socketPath: string): string | null {
+  if (typeof process.getuid !== 'function') return null;
+  try {
+    const { uid } = statSync(socketPath);
+    return uid === process.getuid() ? null : `the control socket ${socketPath} belongs to uid ${uid}, not to you (uid ${process.getuid()})`;
+  } catch {
+    return null; // missing: the connect below reports "no master running"
+  }
 }

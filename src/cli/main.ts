@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 // The `supervisor` command: parses argv and hands each verb to its own module, loaded
 // lazily so that quick verbs (status) never load the master's code.
-import { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { CliError, printError } from './output.js';
+// --- quick path (issue 3): a plain `status` never loads commander ---
+import { quickStatus } from './quick-status.js';
+
+const quick = await quickStatus(process.argv.slice(2));
+if (quick !== null) process.exit(quick); // stdout/stderr writes are synchronous on Linux: nothing is lost
+const { Command } = await import('commander');
+// --- end quick path ---
+
+const HOME_HELP = 'runtime home for the pidfile, control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)';
 
 const program = new Command();
 program
@@ -22,7 +30,7 @@ program
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
   .option('--insecure-config', 'accept a config file that other users could write')
   .option('--env <name>', 'merge each app\'s env_<name> block over env (PM2 style); kept for reloads')
-  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config.')
+  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config, 5 home not writable.')
   .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean }) => {
     const { runForeground } = await import('./run.js');
     // Exit explicitly: an orphaned grandchild holding a pipe must not keep the master up.
@@ -31,9 +39,9 @@ program
 
 program
   .command('status')
-  .description('Show every app and worker: pid, state, generation, uptime, restarts.')
+  .description('Show every app and worker: pid, state, generation, uptime, restarts, CPU %, memory.')
   .option('--json', 'print the stable JSON shape')
-  .option('--home <dir>', 'runtime home (default $SUPERVISOR_HOME or ~/.supervisor)')
+  .option('--home <dir>', HOME_HELP)
   .addHelpText('after', '\nExit codes: 0 printed, 3 no master running, 5 permission denied.')
   .action(async (opts: { json?: boolean; home?: string }) => {
     const { status } = await import('./status.js');
@@ -50,6 +58,87 @@ program
     const { check } = await import('./check.js');
     process.exitCode = await check(config, opts);
   });
+
+// --- daemon and control-plane verbs (issue 3); docs/cli.md documents each exit code ---
+program
+  .command('start')
+  .description('Start a daemon master; return once every app\'s workers are ready. If a master runs already, add or update the apps of <config>.')
+  .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
+  .option('--umask <mode>', 'umask of the daemon, octal', '022')
+  .option('--json-logs', 'write one JSON object per log line')
+  .option('--env <name>', "merge each app's env_<name> block over env (PM2 style); kept for reloads")
+  .option('--insecure-config', 'accept a config file that other users could write')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 ready (or apps updated), 1 start failed (worker crash, port in use), 2 bad usage or config, 5 home not writable or socket of another user.')
+  .action(async (config: string, opts: { umask?: string; jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean }) => {
+    const { start } = await import('./start.js');
+    process.exitCode = await start(config, opts);
+  });
+
+program
+  .command('stop')
+  .description('Stop one app gracefully, or every app and then the master (waits until it has exited).')
+  .argument('[app]', 'only this app')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 stopped, 1 failed, 3 no master running, 4 unknown app, 5 permission denied, 6 the master did not exit in time.')
+  .action(async (app: string | undefined, opts: { home?: string }) => {
+    const { stop } = await import('./stop.js');
+    process.exitCode = await stop(app, opts);
+  });
+
+for (const verb of ['reload', 'restart'] as const) {
+  program
+    .command(verb)
+    .description(verb === 'reload'
+      ? 'Rolling reload (same path as SIGHUP): new workers first, then the old ones finish and exit. Waits and prints progress.'
+      : 'Restart every worker at once (not graceful). Waits and prints progress.')
+    .argument('[app]', 'only this app')
+    .option('--home <dir>', HOME_HELP)
+    .addHelpText('after', `\nExit codes: 0 done, 1 ${verb} aborted or failed, or the config no longer loads (the reason is printed), 3 no master running, 4 unknown app, 5 permission denied.`)
+    .action(async (app: string | undefined, opts: { home?: string }) => {
+      const { roll } = await import('./reload.js');
+      process.exitCode = await roll(verb, app, opts);
+    });
+}
+
+program
+  .command('scale')
+  .description('Set the number of workers of an app, adding or retiring workers without touching the others.')
+  .argument('<app>', 'the app')
+  .argument('<n>', 'number of workers (0..1024)')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 scaled, 1 failed, 2 bad number, 3 no master running, 4 unknown app, 5 permission denied.')
+  .action(async (app: string, n: string, opts: { home?: string }) => {
+    const { scale } = await import('./scale.js');
+    process.exitCode = await scale(app, n, opts);
+  });
+
+program
+  .command('logs')
+  .description('Print the last lines of the log files (one app, or every app and the master); -f follows them.')
+  .argument('[app]', 'only this app')
+  .option('-f, --follow', 'keep printing new lines until interrupted')
+  .option('-n, --lines <n>', 'lines to print from the end of each file', '20')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 printed, 1 failed, 2 bad -n, 4 unknown app, 5 permission denied. With no master running, the home\'s default log files are read.')
+  .action(async (app: string | undefined, opts: { follow?: boolean; lines?: string; home?: string }) => {
+    const { logs } = await import('./logs.js');
+    process.exitCode = await logs(app, opts);
+  });
+
+program
+  .command('master-daemon', { hidden: true })
+  .argument('<config>')
+  .requiredOption('--home <dir>')
+  .requiredOption('--umask <mode>')
+  .option('--json-logs')
+  .option('--env <name>')
+  .option('--insecure-config')
+  .action(async (config: string, opts: { home: string; umask: string; jsonLogs?: boolean; env?: string; insecureConfig?: boolean }) => {
+    const { daemonMain } = await import('./master-daemon.js');
+    process.exitCode = await daemonMain(config, opts);
+  });
+// --- end daemon and control-plane verbs ---
 
 try {
   await program.parseAsync(process.argv);

@@ -1,27 +1,43 @@
 // `supervisor status`: a table of apps and workers, or the stable JSON shape with --json.
-import { request } from './control-client.js';
-import { homePaths, resolveHome } from '../runtime/home.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
-import { CliError } from './output.js';
+// CPU and memory come sampled from the master (pidusage there keeps its history); this
+// module loads no master code (type imports only) so the verb stays fast.
 import type { StatusReport } from '../master/status.js';
+import { callMaster } from './call.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 
 // Options of `supervisor status`.
 export interface StatusOptions { readonly json?: boolean; readonly home?: string }
 
+// One worker in `status --json`: the stable machine shape.
+export interface WorkerJson { id: number; pid: number | null; state: string; generation: number; restarts: number; uptime_ms: number; cpu: number | null; memory: number | null }
+// One app in `status --json`.
+export interface AppJson { name: string; status: string; workers: WorkerJson[] }
+// One config file in `status --json`, with whether its last load worked.
+export interface ConfigJson { file: string; ok: boolean; error: string | null; loaded_at: string }
+
+// The stable `status --json` document, built from the master's report.
+export function statusJson(report: StatusReport): { apps: AppJson[]; configs: ConfigJson[] } {
+  return {
+    apps: report.apps.map((a) => ({
+      name: a.name,
+      status: a.status,
+      workers: a.workers.map((w) => ({ id: w.id, pid: w.pid, state: w.state, generation: w.generation, restarts: w.restarts, uptime_ms: w.uptime_ms, cpu: w.cpu, memory: w.memory })),
+    })),
+    configs: report.configs.map((c) => ({ file: c.file, ok: c.ok, error: c.error, loaded_at: c.loaded_at })),
+  };
+}
+
 // Prints the status; resolves with the exit code.
 export async function status(opts: StatusOptions): Promise<ExitCode> {
-  const res = await request(homePaths(resolveHome(opts.home)).socket, 'status');
-  if (!res.ok) throw new CliError(res.message ?? 'status failed', EXIT.FAILED);
-  const report = res.data as StatusReport;
+  const res = await callMaster(opts, 'status');
+  const doc = statusJson(res.data as StatusReport);
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ apps: report.apps.map((a) => ({ name: a.name, status: a.status, workers: a.workers })), configs: report.configs }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     return EXIT.OK;
   }
-  for (const app of report.apps) {
-    process.stdout.write(`${app.name}  ${app.status}  gen ${app.generation}  ${app.instances} instance(s)\n`);
-    for (const w of app.workers) process.stdout.write(`  #${w.id}  pid ${w.pid ?? '-'}  ${w.state}  gen ${w.generation}  restarts ${w.restarts}  up ${Math.round(w.uptime_ms / 1000)}s\n`);
-  }
+  const { renderStatusTable } = await import('./status-table.js');
+  process.stdout.write(renderStatusTable(doc.apps) + '\n');
   // A config whose last load failed: the apps keep running the last good one.
-  for (const c of report.configs.filter((x) => !x.ok)) process.stdout.write(`config ${c.file}: last load FAILED, still running the previous config:\n${c.error ?? ''}\n`);
+  for (const c of doc.configs.filter((x) => !x.ok)) process.stdout.write(`config ${c.file}: last load FAILED, still running the previous config:\n${c.error ?? ''}\n`);
   return EXIT.OK;
 }

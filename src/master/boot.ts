@@ -13,6 +13,7 @@ import { reapLeftovers, recordWorkerPids } from '../runtime/worker-pids.js';
 import { spawnContext } from '../worker/spawn-context.js';
 import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
 import { watchApps } from './app-watch.js';
+import { attachAppLogs } from './app-logs.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -32,6 +33,8 @@ export interface BootOptions {
   readonly insecureConfig?: boolean;
   // The env_<name> block to merge over env (`--env <name>`), kept for every reload.
   readonly env?: string | null;
+  // False when worker lines go only to the app log files, not to the sink (the daemon).
+  readonly echoWorkerOutput?: boolean;
 }
 
 // Something started alongside the master and stopped after it.
@@ -53,11 +56,21 @@ export interface BootedMaster {
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const master = new Master(realEffects(spawnContext({ listenFds: () => ({ fds: [], names: [] }) })), { insecureConfig: opts.insecureConfig ?? false });
   master.observe((notice) => {
+    if (notice.type === 'worker-output' && opts.echoWorkerOutput === false) return;
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);
   });
   const attachments: Attachment[] = [];
-  const removeSignals = installSignalHandlers(master, { reopenLogs: () => opts.sink.reopen?.() });
+  // Per-app log files and the `logs` verb (issue 3).
+  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => {
+    const line = formatNotice({ type: 'log', level: 'warn', message }, opts.jsonLogs);
+    if (line) opts.sink.write(line.stream, line.text);
+  } });
+  attachments.push(appLogs);
+  const removeSignals = installSignalHandlers(master, { reopenLogs: () => {
+    opts.sink.reopen?.();
+    appLogs.reopen();
+  } });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));
   // Only the master that owns the socket gets here, so leftovers are a dead master's workers.

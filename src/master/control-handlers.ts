@@ -5,6 +5,7 @@ import type { OutcomeReport } from './app-runtime.js';
 import type { ControlHandler, HandlerResult } from './control-server.js';
 import type { Master } from './master.js';
 import { formatNotice } from './log-lines.js';
+import { withUsage } from './usage.js';
 
 function outcome(r: OutcomeReport): HandlerResult {
   if (r.ok) return { ok: true, message: r.message };
@@ -33,7 +34,7 @@ async function withProgress(master: Master, app: string | null, progress: (line:
 export function controlHandlers(master: Master, extra: Partial<Record<string, ControlHandler>> = {}): Partial<Record<string, ControlHandler>> {
   return {
     ping: async () => ({ ok: true, data: { pid: process.pid } }),
-    status: async () => ({ ok: true, data: await master.status() }),
+    status: async () => ({ ok: true, data: await withUsage(await master.status()) }),
     reload: async (req, progress) => withProgress(master, str(req.args.app), progress, () => master.reload({ app: str(req.args.app), reason: 'supervisor reload' })),
     restart: async (req, progress) => withProgress(master, str(req.args.app), progress, () => master.restart({ app: str(req.args.app), reason: 'supervisor restart' })),
     scale: async (req) => {
@@ -46,7 +47,7 @@ export function controlHandlers(master: Master, extra: Partial<Record<string, Co
     start: async (req, progress) => {
       const file = str(req.args.config);
       if (file === null) return { ok: false, code: 'E_BAD_REQUEST', message: 'start needs a config file' };
-      return withProgress(master, null, progress, () => master.start(path.resolve(file)));
+      return withProgress(master, null, progress, () => master.start(path.resolve(file), { env: str(req.args.env) }));
     },
     ...extra,
   };

@@ -1,10 +1,10 @@
 // The master: one queue, one loop, and the public verbs (start, reload, scale, stop, status)
 // that the CLI's control socket and the signal handlers turn into queue events.
 import { loadConfig } from '../config/load.js';
+import type { AppSpec } from '../config/types.js';
 import { ConfigError } from '../config/errors.js';
 import { untrustedReason } from '../config/trust.js';
 import { parseWorkerMessage } from '../protocol/ipc.js';
-import type { AppSpec } from '../config/types.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
 import { applyConfig, summarize } from './config-apply.js';
@@ -136,6 +136,19 @@ export class Master {
     w.handle.send(message);
     return true;
   }
+
+  // --- daemon and log files (issue 3) ---
+  // The spec an app's new workers start from (its log file paths), or null for an unknown app.
+  specOf(app: string): AppSpec | null {
+    const a = this.core.apps.get(app);
+    return a && a.specs.has(a.generation) ? targetSpec(a) : null;
+  }
+
+  // The names of every app the master runs, for the logs verb.
+  appNames(): string[] {
+    return [...this.core.apps.keys()];
+  }
+  // --- end daemon and log files ---
 
   // Resolves when the queue has nothing left to do (tests with a fake clock use it).
   idle(): Promise<void> {

@@ -53,8 +53,8 @@ test('a config file others can write is refused unless --insecure-config', { tim
   chmodSync(file, 0o666);
   const refused = startMaster(['run', file]);
   const result = await refused.exited;
-  assert.equal(result.code, 1);
-  assert.match(refused.lines.join('\n'), /refusing this config: it is writable by everyone \(mode 0666\).*--insecure-config/);
+  assert.equal(result.code, 2, 'a refused config is a bad-config exit');
+  assert.match(refused.lines.join('\n'), /refusing the config .*: it is writable by everyone \(mode 0666\).*--insecure-config/);
   const accepted = startMaster(['run', '--insecure-config', file]);
   try {
     await accepted.waitForLine(/app web: all workers ready/);

@@ -1,0 +1,50 @@
+// `supervisor start <config>`: starts a daemon master and returns once every app's workers
+// are ready. If a master is already running in this home, it says so and adds or updates
+// the apps of <config> through the control socket instead of starting a second one.
+import { launchDaemon } from '../runtime/daemonize.js';
+import { liveMasterPid } from '../runtime/pidfile.js';
+import { callMaster } from './call.js';
+import { checkedConfig } from './config-arg.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { openHome } from './home-access.js';
+import { CliError } from './output.js';
+
+// Options of `supervisor start`.
+export interface StartOptions { readonly home?: string; readonly umask?: string; readonly jsonLogs?: boolean; readonly env?: string; readonly insecureConfig?: boolean }
+
+function parseUmask(text: string | undefined): number {
+  const value = text ?? '022';
+  if (!/^0?[0-7]{3}$/.test(value)) throw new CliError(`--umask: expected an octal mode like 022 or 0027, got "${value}"`, EXIT.USAGE);
+  return parseInt(value, 8);
+}
+
+// A master that answers on the socket: its pid, or null when none runs.
+async function runningMaster(home: string): Promise<number | null> {
+  try {
+    const res = await callMaster({ home }, 'ping');
+    return (res.data as { pid: number }).pid;
+  } catch (error) {
+    if (error instanceof CliError && error.exitCode === EXIT.NO_MASTER) return null;
+    throw error;
+  }
+}
+
+// Starts the daemon (or updates the running one); resolves with the exit code.
+export async function start(configFile: string, opts: StartOptions): Promise<ExitCode> {
+  const config = await checkedConfig(configFile, opts);
+  const umask = parseUmask(opts.umask);
+  const home = openHome(opts.home);
+  const pid = await runningMaster(home.dir);
+  if (pid !== null) {
+    process.stdout.write(`a master is already running (pid ${pid}); adding or updating the apps of ${config}\n`);
+    const res = await callMaster({ home: home.dir }, 'start', { config, env: opts.env ?? null }, true, 'start failed: ');
+    if (res.message) process.stdout.write(`${res.message}\n`);
+    return EXIT.OK;
+  }
+  const holder = liveMasterPid(home.pidfile);
+  if (holder !== null) throw new CliError(`a master (pid ${holder}) holds ${home.pidfile} but does not answer on ${home.socket}; it may still be starting`, EXIT.FAILED);
+  const result = await launchDaemon({ config, home, umask, jsonLogs: opts.jsonLogs ?? false, env: opts.env ?? null, insecureConfig: opts.insecureConfig ?? false });
+  if (!result.ok) throw new CliError(`start failed: ${result.message}`, result.kind === 'config' ? EXIT.USAGE : EXIT.FAILED);
+  process.stdout.write(`master started (pid ${result.pid}); every app's workers are ready. Logs: ${home.logs}\n`);
+  return EXIT.OK;
+}

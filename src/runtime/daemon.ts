@@ -1,0 +1,75 @@
+// The daemon master's body: the classic daemon steps that follow setsid (done by the
+// launcher's detached spawn): resolve paths, chdir("/"), umask, pidfile; then boot the same
+// master as `supervisor run` and report readiness (or the startup error) to the launcher.
+import { loadConfig } from '../config/load.js';
+import { bootMaster, type BootedMaster, type LogSink } from '../master/boot.js';
+import { formatNotice } from '../master/log-lines.js';
+import type { DaemonFailure, DaemonReport } from '../protocol/daemon.js';
+import { ensureHome } from './home.js';
+import { openLogFile } from './log-file.js';
+import { acquirePidfile, MasterRunningError, releasePidfile } from './pidfile.js';
+
+// Options the launcher passes on the daemon's command line.
+export interface DaemonOptions {
+  readonly config: string;
+  readonly home: string;
+  readonly umask: number;
+  readonly jsonLogs: boolean;
+  readonly env: string | null;
+  readonly insecureConfig: boolean;
+}
+
+function report(message: DaemonReport): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(message, undefined, {}, () => {
+      if (process.connected) process.disconnect();
+      resolve();
+    });
+  });
+}
+
+// Runs the daemon until it is stopped; resolves with its exit code.
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const paths = ensureHome(opts.home);
+  const masterLog = openLogFile(paths.masterLog, (m) => process.stderr.write(m + '\n'));
+  const sink: LogSink = { write: (_stream, text) => masterLog.write(text), reopen: () => masterLog.reopen() };
+  const log = (level: 'info' | 'warn' | 'error', message: string) => {
+    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
+    if (line) sink.write(line.stream, line.text);
+  };
+  const fail = async (kind: DaemonFailure, message: string, code: number) => {
+    log('error', `daemon did not start: ${message}`);
+    await report({ type: 'supervisor:daemon-failed', pid: process.pid, kind, message });
+    await masterLog.close();
+    return code;
+  };
+  try {
+    await loadConfig(opts.config); // every app path is resolved against the file's dir here, before the chdir
+  } catch (error) {
+    return fail('config', (error as Error).message, 2);
+  }
+  process.chdir('/');
+  process.umask(opts.umask);
+  try {
+    const takeover = acquirePidfile(paths.pidfile);
+    if (takeover) log('warn', takeover);
+  } catch (error) {
+    return fail(error instanceof MasterRunningError ? 'running' : 'failed', (error as Error).message, 1);
+  }
+  log('info', `daemon master pid ${process.pid} starting, home ${paths.dir}, umask ${opts.umask.toString(8).padStart(3, '0')}`);
+  let booted: BootedMaster;
+  try {
+    booted = await bootMaster({ configFile: opts.config, home: paths, jsonLogs: opts.jsonLogs, sink, echoWorkerOutput: false, env: opts.env, insecureConfig: opts.insecureConfig });
+  } catch (error) {
+    releasePidfile(paths.pidfile);
+    return fail('failed', (error as Error).message, 1);
+  }
+  if (booted.started.ok) await report({ type: 'supervisor:daemon-ready', pid: process.pid, message: booted.started.message });
+  await booted.done;
+  releasePidfile(paths.pidfile);
+  if (!booted.started.ok) return fail('failed', booted.started.message, 1);
+  log('info', `daemon master pid ${process.pid} exiting`);
+  await masterLog.close();
+  return 0;
+}

@@ -1,0 +1,102 @@
+// Per-app log files: each line stamped with the time and the worker id, out_file honoured,
+// reopened on SIGUSR1 after a logrotate-style move, an unwritable place logged once without
+// crashing the master, and `supervisor logs` printing and following them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { cli } from '../helpers/cli.js';
+import { startMaster, stopMaster } from '../helpers/master-process.js';
+import { tempDir, writeConfig } from '../helpers/config.js';
+import { CLI, fixture } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
+
+const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+
+test('worker lines go to per-app files with a timestamp and worker id; SIGUSR1 reopens them', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const custom = path.join(dir, 'custom', 'chatty.out');
+  const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), instances: 2, wait_ready: true, out_file: custom }] });
+  const m = startMaster(['run', file]);
+  const errLog = path.join(m.home, 'logs', 'chatty-error.log');
+  try {
+    await m.waitForLine(/app chatty: all workers ready/);
+    await m.waitForLine(/chatty#1 \| out \d+/);
+    const out = await waitFor('lines of both workers in out_file', () => {
+      const t = read(custom);
+      return /chatty#0 \| out/.test(t) && /chatty#1 \| out/.test(t) ? t : null;
+    });
+    assert.match(out.split('\n')[0]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z chatty#[01] \| out \d+$/);
+    assert.doesNotMatch(out, /err \d/, 'stderr lines do not go to the out file');
+    await waitFor('stderr lines in the default error file', () => /^\S+Z chatty#\d \| err \d+$/m.test(read(errLog)));
+
+    renameSync(custom, custom + '.1');
+    renameSync(errLog, errLog + '.1');
+    const rotatedSize = read(custom + '.1').length;
+    m.signal('SIGUSR1');
+    await waitFor('new files after the reopen', () => /chatty#\d \| out/.test(read(custom)) && /chatty#\d \| err/.test(read(errLog)));
+    const count = (f: string) => read(f).split('\n').filter(Boolean).length;
+    await waitFor('a few lines in the new file', () => count(custom) >= 4);
+    const rotated = read(custom + '.1').length;
+    const now = count(custom);
+    await waitFor('more lines in the new file', () => count(custom) >= now + 4);
+    assert.equal(read(custom + '.1').length, rotated, 'the rotated file is no longer written');
+    assert.ok(rotated >= rotatedSize);
+    assert.equal(m.count(/log file/), 0, 'no problem was logged');
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('a log directory that becomes unusable is logged once and does not crash the master', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const logDir = path.join(dir, 'applogs');
+  const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), wait_ready: true, out_file: path.join(logDir, 'out.log'), error_file: path.join(logDir, 'err.log') }] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/app chatty: all workers ready/);
+    await waitFor('lines in the out file', () => read(path.join(logDir, 'out.log')).includes('out'));
+    renameSync(logDir, logDir + '.old');
+    writeFileSync(logDir, 'not a directory'); // the log path can no longer be opened
+    m.signal('SIGUSR1');
+    await m.waitForLine(/WARN log file .*out\.log: cannot open: (ENOTDIR|EEXIST)/);
+    const from = m.lines.length;
+    await m.waitForLine(/chatty#0 \| out \d+/, 5000, from); // the worker keeps talking
+    await m.waitForLine(/chatty#0 \| out \d+/, 5000, m.lines.length);
+    assert.equal(m.count(/log file .*out\.log/), 1, 'the problem is logged once, not per line');
+    assert.equal((await cli(m.home, ['status'])).code, 0, 'the master still answers');
+    rmSync(logDir);
+    mkdirSync(logDir);
+    m.signal('SIGUSR1');
+    await waitFor('lines again after the next reopen', () => read(path.join(logDir, 'out.log')).includes('out'));
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('supervisor logs prints the last N lines and follows new ones with -f', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), wait_ready: true }] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/chatty#0 \| out 5$/);
+    const last = await cli(m.home, ['logs', 'chatty', '-n', '2']);
+    assert.equal(last.code, 0, last.stderr);
+    const lines = last.stdout.split('\n').filter((l) => / chatty#0 \| /.test(l));
+    assert.equal(lines.filter((l) => /\| out /.test(l)).length, 2);
+    assert.equal(lines.filter((l) => /\| err /.test(l)).length, 2);
+    assert.match(last.stdout, /==> .*chatty-out\.log <==/);
+
+    const child = spawn(process.execPath, [CLI, 'logs', 'chatty', '-f', '-n', '0'], { env: { ...process.env, SUPERVISOR_HOME: m.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const seen: string[] = [];
+    createInterface({ input: child.stdout }).on('line', (l) => seen.push(l));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor('followed lines', () => seen.filter((l) => /chatty#0 \| out \d+/.test(l)).length >= 3);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+  } finally {
+    await stopMaster(m);
+  }
+});

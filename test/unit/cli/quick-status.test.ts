@@ -1,0 +1,17 @@
+// The commander-free path for `status`: only plain status calls take it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseQuickStatus } from '../../../src/cli/quick-status.js';
+
+test('plain status calls are parsed without commander', () => {
+  assert.deepEqual(parseQuickStatus(['status']), { json: false });
+  assert.deepEqual(parseQuickStatus(['status', '--json']), { json: true });
+  assert.deepEqual(parseQuickStatus(['status', '--home', '/h', '--json']), { json: true, home: '/h' });
+  assert.deepEqual(parseQuickStatus(['status', '--home=/h']), { json: false, home: '/h' });
+});
+
+test('anything else goes to commander (help, unknown options, other verbs)', () => {
+  for (const argv of [[], ['stop'], ['status', '--help'], ['status', '-h'], ['status', '--jsn'], ['status', '--home'], ['status', '--home', '--json'], ['status', 'extra']]) {
+    assert.equal(parseQuickStatus(argv), null, argv.join(' '));
+  }
+});
