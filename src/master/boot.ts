@@ -9,6 +9,7 @@ import { controlHandlers } from './control-handlers.js';
 import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
 import type { OutcomeReport } from './app-runtime.js';
+import { ListenerRegistry } from './listeners.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -41,12 +42,14 @@ export interface BootedMaster {
 
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
-  const master = new Master(realEffects({ listenFds: () => ({ fds: [], names: [] }), uidGid: () => ({}) }));
+  const listeners = new ListenerRegistry();
+  const master = new Master(realEffects({ listenFds: (app) => listeners.fds(app), uidGid: () => ({}) }));
+  master.setBeforeApply((config, app) => listeners.prepare(config, app));
   master.observe((notice) => {
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);
   });
-  const attachments: Attachment[] = [];
+  const attachments: Attachment[] = [{ stop: () => listeners.closeAll() }];
   const removeSignals = installSignalHandlers(master, { reopenLogs: () => opts.sink.reopen?.() });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));

@@ -2,6 +2,7 @@
 // that the CLI's control socket and the signal handlers turn into queue events.
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
+import type { Config } from '../config/types.js';
 import { parseWorkerMessage } from '../protocol/ipc.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
@@ -22,12 +23,17 @@ export interface ReloadRequest {
   readonly reason?: string;
 }
 
+// Runs between loading a config and applying it (binding listening sockets before any
+// worker spawns); a rejection fails the load with its message and applies nothing.
+export type BeforeApply = (config: Config, app: string | null) => Promise<void>;
+
 // A supervisor master. Construct it with real or fake effects, then call start().
 export class Master {
   private readonly core: MasterCore;
   private readonly queue: EventQueue<MasterEvent>;
   private readonly stoppedWaiters: (() => void)[] = [];
   private stopped = false;
+  private beforeApply: BeforeApply | null = null;
 
   constructor(effects: MasterEffects) {
     this.queue = new EventQueue<MasterEvent>(
@@ -44,6 +50,11 @@ export class Master {
       const i = this.core.observers.indexOf(observer);
       if (i >= 0) this.core.observers.splice(i, 1);
     };
+  }
+
+  // Sets the hook that runs before each loaded config is applied (boot's listeners).
+  setBeforeApply(hook: BeforeApply): void {
+    this.beforeApply = hook;
   }
 
   // Loads a config file and starts (or updates) its apps; settles when they are ready.
@@ -211,6 +222,12 @@ export class Master {
     core.notify({ type: 'config-loaded', file: config.file, summary: summarize(config) });
     if (e.app !== null && !config.apps.some((a) => a.name === e.app)) {
       return e.reply({ ok: false, message: `app "${e.app}" is not in ${config.file}` });
+    }
+    try {
+      await this.beforeApply?.(config, e.app);
+    } catch (error) {
+      core.notify({ type: 'log', level: 'error', message: (error as Error).message });
+      return e.reply({ ok: false, message: (error as Error).message });
     }
     void applyConfig(core, config, { rollUnchanged: e.rollUnchanged, app: e.app, mode: e.mode, reason: e.reason }).then(e.reply);
     this.reconcileAll();
