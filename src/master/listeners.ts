@@ -32,7 +32,10 @@ export class ListenerRegistry {
           if (held && held.file !== config.file) throw new BindError(`cannot bind ${addr.text} for app "${spec.name}": app "${held.app}" of ${held.file} holds it`);
           if (held && held.socket.address.text === addr.text) continue;
           if (held) this.close(key);
-          const entry = { socket: await openListenSocket(addr), app: spec.name, file: config.file };
+          const socket = await openListenSocket(addr).catch((error: Error) => {
+            throw new BindError(`${config.file}: app "${spec.name}": ${error.message}`);
+          });
+          const entry = { socket, app: spec.name, file: config.file };
           opened.push(entry);
           this.byKey.set(key, entry);
         }
