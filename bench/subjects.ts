@@ -52,7 +52,7 @@ export async function startOurs(port: number): Promise<Subject> {
   const config = path.join(home, 'ecosystem.json');
   writeFileSync(config, JSON.stringify({
     metrics: false,
-    apps: [{ name: 'web', script: path.join(ROOT, 'examples/http-worker.js'), instances: 4, listen: [`tcp://127.0.0.1:${port}`], wait_ready: true, listen_timeout: '5s', kill_timeout: '5s', reload_surge: Number(process.env.BENCH_SURGE ?? 4) }],
+    apps: [{ name: 'web', script: path.join(ROOT, 'examples/http-worker.js'), instances: 4, listen: [`tcp://127.0.0.1:${port}`], wait_ready: true, listen_timeout: '5s', kill_timeout: '5s' }],
   }));
   const master = spawn(process.execPath, [CLI, 'run', config], { env: { ...process.env, SUPERVISOR_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {

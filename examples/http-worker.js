@@ -13,6 +13,7 @@ const server = http.createServer((req, res) => {
   }, handlerMs);
 });
 
-drainOnShutdown(server);
+// Idle keep-alive connections may still send one request (answered with Connection: close).
+drainOnShutdown(server, { idleGraceMs: Number(process.env.IDLE_GRACE_MS ?? 500) });
 await listen(server, Number(process.env.PORT ?? 3000));
 ready();

@@ -117,3 +117,58 @@ test('a listen port already in use fails `supervisor run` with a clear error and
     await stopMaster(m);
   }
 });
+
+test('removing an app from the config closes its socket while the master keeps running', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const dir = tempDir();
+  const web = { name: 'web', script: path.join(ROOT, 'examples/http-worker.js'), instances: 1, listen: [`tcp://127.0.0.1:${port}`], wait_ready: true };
+  const idle = { name: 'idle', script: fixture('sleeper.sh'), instances: 1 };
+  const file = writeConfig(dir, { apps: [web, idle] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/app web: all workers ready/);
+    assert.equal((await get(port)).status, 200);
+    assert.equal(await canBind(port), false, 'the master holds the port');
+    writeConfig(dir, { apps: [idle] });
+    m.signal('SIGHUP');
+    await m.waitForLine(/app web: stopped/);
+    await waitFor('the port to be free again', () => canBind(port));
+    assert.equal(m.child.exitCode, null, 'the master keeps running');
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+test('a draining worker answers a request on an idle keep-alive connection with Connection: close', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const file = writeConfig(tempDir(), {
+    apps: [{ name: 'web', script: path.join(ROOT, 'examples/http-worker.js'), instances: 1, listen: [port], wait_ready: true, kill_timeout: '20s', env: { IDLE_GRACE_MS: '10000' } }],
+  });
+  const m = startMaster(['run', file]);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    await m.waitForLine(/app web: all workers ready/);
+    const first = await get(port, '/', agent);
+    assert.equal(genOf(first.body), 1);
+    assert.notEqual(first.headers.connection, 'close');
+    const from = m.lines.length;
+    m.signal('SIGHUP');
+    await m.waitForLine(/web#0 gen 1 .*ready -> draining/, 15_000, from);
+    const late = await get(port, '/', agent);
+    assert.equal(genOf(late.body), 1, 'the idle connection was not cut: the old worker served it');
+    assert.equal(late.headers.connection, 'close');
+    await m.waitForLine(/app web: reload to gen 2 done/, 15_000, from);
+    assert.equal(genOf((await get(port, '/', agent)).body), 2);
+  } finally {
+    agent.destroy();
+    await stopMaster(m);
+  }
+});
