@@ -75,8 +75,9 @@ test('a reload keeps the socket: a busy keep-alive client gets no error and fres
 
 test('a Python worker serves HTTP from the inherited fd 3 with LISTEN_PID equal to its pid', { timeout: 30_000 }, async () => {
   const port = await freePort();
-  const file = writeConfig(tempDir(), {
-    apps: [{ name: 'py', script: fixture('socket-activated.py'), interpreter: 'python3', instances: 2, listen: [port], wait_ready: true }],
+  const dir = tempDir();
+  const file = writeConfig(dir, {
+    apps: [{ name: 'py', script: fixture('socket-activated.py'), interpreter: 'python3', instances: 2, listen: [port, 'unix:py.sock'], wait_ready: true }],
   });
   const m = startMaster(['run', file]);
   try {
@@ -87,12 +88,15 @@ test('a Python worker serves HTTP from the inherited fd 3 with LISTEN_PID equal 
       const r = await get(port, '/');
       const info = JSON.parse(r.body) as { pid: number; listen_pid: string; listen_fds: string; listen_fdnames: string };
       assert.equal(info.listen_pid, String(info.pid));
-      assert.equal(info.listen_fds, '1');
-      assert.equal(info.listen_fdnames, `tcp-0.0.0.0-${port}`);
+      assert.equal(info.listen_fds, '2');
+      assert.equal(info.listen_fdnames, `tcp-0.0.0.0-${port}:unix-py.sock`);
       assert.ok(pids.has(info.pid), `answered by a worker (pid ${info.pid}), never by the master`);
       seen.add(info.pid);
     }
     assert.ok(seen.size >= 1);
+    const unix = net.connect(path.join(dir, 'py.sock'));
+    await new Promise<void>((resolve, reject) => unix.once('connect', resolve).once('error', reject));
+    unix.destroy();
   } finally {
     await stopMaster(m);
   }
