@@ -9,6 +9,8 @@ export interface Figures {
   readonly requests: number;
   readonly rps: number;
   readonly steadyRps: number;
+  // How much of the run counted as steady state.
+  readonly steadySeconds: number;
   readonly errorsByCode: Record<string, number>;
   readonly non2xx: number;
   readonly steadyP99: number;
@@ -30,13 +32,16 @@ export function figures(rec: LoadRecord, windows: Window[], tailMs: number, warm
   const steady = rec.samples.filter((s) => s.at >= steadyFrom && !inReload(s.at));
   const reload = rec.samples.filter((s) => inReload(s.at));
   const total = rec.endedAt - rec.startedAt;
-  const reloadMs = windows.reduce((sum, w) => sum + Math.min(w.to + tailMs, rec.endedAt) - w.from, 0);
+  // Steady time is counted in 10 ms steps, so overlapping or late windows are not subtracted twice.
+  let steadyMs = 0;
+  for (let t = steadyFrom; t < rec.endedAt; t += 10) if (!inReload(t)) steadyMs += 10;
   const errorsByCode: Record<string, number> = {};
   for (const e of rec.errors) errorsByCode[e.code] = (errorsByCode[e.code] ?? 0) + 1;
   return {
     requests: rec.samples.length,
     rps: rec.samples.length / (total / 1000),
-    steadyRps: steady.length / ((total - warmupMs - reloadMs) / 1000),
+    steadyRps: steadyMs > 0 ? steady.length / (steadyMs / 1000) : NaN,
+    steadySeconds: steadyMs / 1000,
     errorsByCode,
     non2xx: rec.samples.filter((s) => s.status < 200 || s.status > 299).length,
     steadyP99: percentile(steady.map((s) => s.ms), 99),

@@ -16,8 +16,9 @@ const PM2 = path.join(ROOT, 'node_modules/pm2/bin/pm2');
 export interface Subject {
   readonly name: string;
   readonly reloadCommand: string;
-  // Runs one reload command to completion; resolves with its wall time in ms.
-  reload(): Promise<number>;
+  // Runs one reload command to completion: its wall time, and (ours) the control-socket
+  // request's own time without the client process start-up.
+  reload(): Promise<{ wallMs: number; requestMs: number | null }>;
   // The master's (daemon's) resident set size in bytes.
   rss(): number;
   stop(): Promise<void>;
@@ -35,10 +36,10 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise
   });
 }
 
-async function timed(f: () => Promise<unknown>): Promise<number> {
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = process.hrtime.bigint();
-  await f();
-  return Number(process.hrtime.bigint() - t) / 1e6;
+  const value = await f();
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, value };
 }
 
 function rssOf(pid: number): number {
@@ -47,12 +48,13 @@ function rssOf(pid: number): number {
 }
 
 // graceful-supervisor: a `supervisor run` master; reloads go over its control socket.
-export async function startOurs(port: number): Promise<Subject> {
+// `surge` sets reload_surge (null: the default, the whole new generation at once).
+export async function startOurs(port: number, surge: number | null = null): Promise<Subject> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-home-'));
   const config = path.join(home, 'ecosystem.json');
   writeFileSync(config, JSON.stringify({
     metrics: false,
-    apps: [{ name: 'web', script: path.join(ROOT, 'examples/http-worker.js'), instances: 4, listen: [`tcp://127.0.0.1:${port}`], wait_ready: true, listen_timeout: '5s', kill_timeout: '5s' }],
+    apps: [{ name: 'web', script: path.join(ROOT, 'examples/http-worker.js'), instances: 4, listen: [`tcp://127.0.0.1:${port}`], wait_ready: true, listen_timeout: '5s', kill_timeout: '5s', reload_surge: surge ?? undefined }],
   }));
   const master = spawn(process.execPath, [CLI, 'run', config], { env: { ...process.env, SUPERVISOR_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
@@ -62,9 +64,12 @@ export async function startOurs(port: number): Promise<Subject> {
   master.stdout.resume();
   const exited = new Promise<void>((resolve) => master.once('exit', () => resolve()));
   return {
-    name: 'graceful-supervisor',
-    reloadCommand: 'control socket `reload` (node client process)',
-    reload: () => timed(() => run(process.execPath, [RELOAD_CLIENT, path.join(home, 'supervisor.sock')])),
+    name: surge === null ? 'graceful-supervisor' : `graceful-supervisor, reload_surge ${surge}`,
+    reloadCommand: '`reload` over the control socket, from a Node client process',
+    async reload() {
+      const { ms, value } = await timed(() => run(process.execPath, [RELOAD_CLIENT, path.join(home, 'supervisor.sock')]));
+      return { wallMs: ms, requestMs: (JSON.parse(value) as { requestMs: number }).requestMs };
+    },
     rss: () => rssOf(master.pid!),
     async stop() {
       master.kill('SIGTERM');
@@ -85,7 +90,9 @@ export async function startPm2(port: number): Promise<Subject> {
   return {
     name: 'PM2 cluster',
     reloadCommand: '`pm2 reload web`',
-    reload: () => timed(() => run(process.execPath, [PM2, 'reload', 'web'], env)),
+    async reload() {
+      return { wallMs: (await timed(() => run(process.execPath, [PM2, 'reload', 'web'], env))).ms, requestMs: null };
+    },
     rss: () => rssOf(daemonPid),
     async stop() {
       await run(process.execPath, [PM2, 'kill'], env);
