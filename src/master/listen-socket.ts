@@ -31,10 +31,11 @@ export interface ListenSocket {
 // Why binding an address failed, as one line naming the address.
 export class BindError extends Error {}
 
-function describe(errno: number): string {
+function describe(errno: number, addr: ListenAddress): string {
   const code = getSystemErrorName(errno);
   if (code === 'EADDRINUSE') return 'EADDRINUSE (the address is already in use)';
-  if (code === 'EACCES') return 'EACCES (permission denied; ports below 1024 need privileges)';
+  if (code === 'EACCES' && addr.kind === 'tcp') return 'EACCES (permission denied; ports below 1024 need privileges)';
+  if (code === 'EACCES') return 'EACCES (permission denied, or the directory does not exist)';
   return code;
 }
 
@@ -63,12 +64,12 @@ async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
     if (!ip) throw new BindError(`cannot bind ${addr.text}: host "${addr.host}" does not resolve`);
     handle = createServerHandle(ip.address, addr.port, ip.family);
   }
-  if (typeof handle === 'number') throw new BindError(`cannot bind ${addr.text}: ${describe(handle)}`);
+  if (typeof handle === 'number') throw new BindError(`cannot bind ${addr.text}: ${describe(handle, addr)}`);
   // libuv reports EADDRINUSE from bind() late; getsockname returns that delayed error.
   const err = handle.getsockname?.({}) ?? 0;
   if (err < 0) {
     handle.close();
-    throw new BindError(`cannot bind ${addr.text}: ${describe(err)}`);
+    throw new BindError(`cannot bind ${addr.text}: ${describe(err, addr)}`);
   }
   return handle;
 }

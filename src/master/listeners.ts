@@ -17,7 +17,7 @@ export class ListenerRegistry {
   private readonly order = new Map<string, string[]>();
 
   // Binds what the apps of `config` (all, or only `app`) need and closes what they dropped.
-  // Rejects with a one-line BindError, leaving the sockets as they were, when a bind fails.
+  // Rejects with a one-line BindError when a bind fails, closing what this call opened.
   async prepare(config: Config, app: string | null): Promise<void> {
     const apps = config.apps.filter((a) => app === null || a.name === app);
     const opened: Entry[] = [];
