@@ -14,6 +14,7 @@ import { spawnContext } from '../worker/spawn-context.js';
 import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
 import { watchApps } from './app-watch.js';
 import { attachAppLogs } from './app-logs.js';
+import { ListenerRegistry } from './listeners.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -54,13 +55,15 @@ export interface BootedMaster {
 
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
-  const master = new Master(realEffects(spawnContext({ listenFds: () => ({ fds: [], names: [] }) })), { insecureConfig: opts.insecureConfig ?? false });
+  const listeners = new ListenerRegistry();
+  const master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), { insecureConfig: opts.insecureConfig ?? false });
+  master.setBeforeApply((config, app) => listeners.prepare(config, app));
   master.observe((notice) => {
     if (notice.type === 'worker-output' && opts.echoWorkerOutput === false) return;
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);
   });
-  const attachments: Attachment[] = [];
+  const attachments: Attachment[] = [{ stop: () => listeners.closeAll() }];
   // Per-app log files and the `logs` verb (issue 3).
   const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => {
     const line = formatNotice({ type: 'log', level: 'warn', message }, opts.jsonLogs);

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import type { AppSpec } from '../config/types.js';
 import { ConfigError } from '../config/errors.js';
 import { untrustedReason } from '../config/trust.js';
+import type { Config } from '../config/types.js';
 import { parseWorkerMessage } from '../protocol/ipc.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
@@ -29,6 +30,9 @@ export interface MasterOptions {
   // Accept config files others could write (sshd's StrictModes off).
   readonly insecureConfig?: boolean;
 }
+// Runs between loading a config and applying it (binding listening sockets before any
+// worker spawns); a rejection fails the load with its message and applies nothing.
+export type BeforeApply = (config: Config, app: string | null) => Promise<void>;
 
 // A supervisor master. Construct it with real or fake effects, then call start().
 export class Master {
@@ -38,6 +42,7 @@ export class Master {
   private stopped = false;
   // The env_<name> block each config file was started with (`--env`), so reloads re-read it the same way.
   private readonly envNames = new Map<string, string | null>();
+  private beforeApply: BeforeApply | null = null;
 
   constructor(effects: MasterEffects, private readonly options: MasterOptions = {}) {
     this.queue = new EventQueue<MasterEvent>(
@@ -54,6 +59,11 @@ export class Master {
       const i = this.core.observers.indexOf(observer);
       if (i >= 0) this.core.observers.splice(i, 1);
     };
+  }
+
+  // Sets the hook that runs before each loaded config is applied (boot's listeners).
+  setBeforeApply(hook: BeforeApply): void {
+    this.beforeApply = hook;
   }
 
   // Loads a config file and starts (or updates) its apps; settles when they are ready.
@@ -247,6 +257,12 @@ export class Master {
     for (const w of config.warnings ?? []) core.notify({ type: 'log', level: 'warn', message: `config ${config.file}: ${w.path}: ${w.message}` });
     if (e.app !== null && !config.apps.some((a) => a.name === e.app)) {
       return e.reply({ ok: false, message: `app "${e.app}" is not in ${config.file}` });
+    }
+    try {
+      await this.beforeApply?.(config, e.app);
+    } catch (error) {
+      core.notify({ type: 'log', level: 'error', message: (error as Error).message });
+      return e.reply({ ok: false, message: (error as Error).message });
     }
     void applyConfig(core, config, { rollUnchanged: e.rollUnchanged, app: e.app, mode: e.mode, reason: e.reason }).then(e.reply);
     this.reconcileAll();

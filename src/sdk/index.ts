@@ -5,6 +5,7 @@ import { wireIpc } from './shutdown.js';
 
 export { isShuttingDown, onShutdown, type ShutdownHandler } from './shutdown.js';
 export { supervised } from './channel.js';
+export { drainOnShutdown, inheritedFds, listen, type DrainOptions } from './http.js';
 
 // Tells the master this worker is ready to take work (after listen, after connecting to the queue).
 export function ready(): void {

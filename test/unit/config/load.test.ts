@@ -87,5 +87,5 @@ test('empty, whitespace, binary, oversized, missing files, directories and symli
 test('the example ecosystem file with "$schema" loads', async () => {
   const { ROOT } = await import('../../helpers/paths.js');
   const config = await loadConfig(path.join(ROOT, 'ecosystem.example.json'));
-  assert.equal(config.apps[0]!.name, 'jobs');
+  assert.deepEqual(config.apps.map((a) => a.name).sort(), ['jobs', 'web']);
 });

@@ -1,0 +1,101 @@
+// `npm run bench:reload`: the same 4-worker HTTP app (20 ms handler) under graceful-supervisor
+// and under PM2 cluster mode, each loaded by autocannon (50 keep-alive connections, 25 s) with
+// 5 reloads during the run; writes the side-by-side table to docs/benchmarks.md.
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runLoad } from './load.js';
+import { figures, type Window } from './stats.js';
+import { renderSection, writeSection, type Column } from './report.js';
+import { ROOT, startOurs, startPm2, type Subject } from './subjects.js';
+
+const CONNECTIONS = 50;
+// BENCH_SECONDS/BENCH_RELOADS shorten a trial run; the documented figures use the defaults.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
+const RELOADS = Number(process.env.BENCH_RELOADS ?? 5);
+const FIRST_RELOAD_S = 3;
+const RELOAD_EVERY_S = 4;
+const TAIL_MS = 1000;
+const WARMUP_MS = 1000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function bench(start: (port: number) => Promise<Subject>): Promise<Column> {
+  const port = await freePort();
+  const subject = await start(port);
+  try {
+    let rssMax = subject.rss();
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, subject.rss())), 250);
+    const load = runLoad(`http://127.0.0.1:${port}/`, CONNECTIONS, SECONDS);
+    const windows: Window[] = [];
+    const reloadMs: number[] = [];
+    const requestMs: number[] = [];
+    let underLoad = 0;
+    for (let i = 0; i < RELOADS; i++) {
+      const at = load.record.startedAt + (FIRST_RELOAD_S + i * RELOAD_EVERY_S) * 1000;
+      await sleep(Math.max(0, at - Date.now()));
+      const from = Date.now();
+      if (from < load.record.startedAt + SECONDS * 1000) underLoad++;
+      const r = await subject.reload();
+      reloadMs.push(r.wallMs);
+      if (r.requestMs !== null) requestMs.push(r.requestMs);
+      windows.push({ from, to: Date.now() });
+      process.stdout.write(`  ${subject.name}: reload ${i + 1} took ${r.wallMs.toFixed(0)} ms\n`);
+    }
+    const record = await load.done;
+    clearInterval(sampler);
+    return { name: subject.name, reloadCommand: subject.reloadCommand, figures: figures(record, windows, TAIL_MS, WARMUP_MS), reloadMs, requestMs: requestMs.length ? requestMs : null, reloadsUnderLoad: underLoad, rssMaxBytes: rssMax };
+  } finally {
+    await subject.stop();
+  }
+}
+
+const version = (pkg: string) => (JSON.parse(readFileSync(path.join(ROOT, pkg, 'package.json'), 'utf8')) as { version: string }).version;
+
+process.stdout.write('graceful-supervisor...\n');
+const ours = [await bench((port) => startOurs(port))];
+await sleep(2000);
+process.stdout.write('graceful-supervisor, reload_surge 1...\n');
+ours.push(await bench((port) => startOurs(port, 1)));
+await sleep(2000);
+process.stdout.write('PM2 cluster...\n');
+const pm2 = await bench(startPm2);
+
+const cpus = os.cpus();
+const loadAtEnd = os.loadavg().map((l) => l.toFixed(1)).join(', ');
+const setup = [
+  `Run with \`npm run bench:reload\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. The same HTTP app (20 ms per request,`,
+  `4 workers, \`wait_ready\`, \`kill_timeout\` 5 s) under each supervisor, one after the other in the same run.`,
+  'Ours runs twice: with the default (the whole new generation starts at once) and with `reload_surge: 1`',
+  '(one new worker at a time, the way `pm2 reload` goes). Each run:',
+  `autocannon with ${CONNECTIONS} keep-alive connections for ${SECONDS} s, and ${RELOADS} reload commands at`,
+  `${FIRST_RELOAD_S} s, then every ${RELOAD_EVERY_S} s. "During reloads" is every response that completed between a reload`,
+  `command's start and ${TAIL_MS / 1000} s after it returned; "steady state" is the rest, after a ${WARMUP_MS / 1000} s warm-up.`,
+  `Our app is \`examples/http-worker.js\` (SDK \`listen\` + \`drainOnShutdown\` on the master's socket); PM2's is`,
+  '`bench/apps/pm2-app.cjs` (`process.send("ready")`, `server.close()` on shutdown). Our reload command is a',
+  'separate Node process sending `reload` over the control socket (this branch has no daemon `supervisor reload`',
+  'verb), so both command wall times include a Node start-up; the client also reports the control-socket request',
+  'alone (Master.reload as a client sees it). Latency is timed per connection as the gap since its previous',
+  'response (see `bench/load.ts`): autocannon\'s own latency figure is wrong after a `Connection: close`.',
+  '',
+  'The machine is shared (2 cores, several sessions at once) and autocannon runs on it too: absolute figures are',
+  'noisy; compare the columns, which ran one after the other within about two minutes.',
+].join('\n');
+const env = [
+  `machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}`,
+  `load average when the run ended (1, 5, 15 min): ${loadAtEnd}, on 2 cores`,
+  `Node ${process.version}, graceful-supervisor ${version('.')}, PM2 ${version('node_modules/pm2')}, autocannon ${version('node_modules/autocannon')}`,
+];
+const section = renderSection(ours, pm2, setup, env);
+writeSection(path.join(ROOT, 'docs/benchmarks.md'), section);
+process.stdout.write(`\n${section}\nwritten to docs/benchmarks.md\n`);

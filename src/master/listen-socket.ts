@@ -1,0 +1,108 @@
+// One listening socket owned by the master: bound here, put in the listening state by a
+// helper process, and never accepted on here, so the kernel hands connections to workers.
+import { lookup } from 'node:dns/promises';
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import { getSystemErrorName } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import type { ListenAddress } from '../config/types.js';
+
+// The raw libuv handle Node's cluster primary uses to bind without listening.
+interface ServerHandle {
+  readonly fd: number;
+  getsockname?(out: { port?: number }): number;
+  close(): void;
+}
+type CreateServerHandle = (address: string, port: number, addressType: number) => ServerHandle | number;
+const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })._createServerHandle;
+
+const HELPER = fileURLToPath(new URL('./listen-helper.js', import.meta.url));
+
+// A socket the master holds open; `fd` is passed to workers.
+export interface ListenSocket {
+  readonly address: ListenAddress;
+  readonly fd: number;
+  // The LISTEN_FDNAMES entry (systemd forbids ':' in names).
+  readonly name: string;
+  close(): void;
+}
+
+// Why binding an address failed, as one line naming the address.
+export class BindError extends Error {}
+
+function describe(errno: number, addr: ListenAddress): string {
+  const code = getSystemErrorName(errno);
+  if (code === 'EADDRINUSE') return 'EADDRINUSE (the address is already in use)';
+  if (code === 'EACCES' && addr.kind === 'tcp') return 'EACCES (permission denied; ports below 1024 need privileges)';
+  if (code === 'EACCES') return 'EACCES (permission denied, or the directory does not exist)';
+  return code;
+}
+
+// The LISTEN_FDNAMES name of an address, e.g. "tcp-127.0.0.1-3000" or "unix-app.sock".
+export function fdName(addr: ListenAddress): string {
+  const raw = addr.kind === 'tcp' ? `tcp-${addr.host}-${addr.port}` : `unix-${addr.path.split('/').pop() ?? ''}`;
+  return raw.replace(/[:\s]/g, '.');
+}
+
+// A unix socket file that no process listens on any more is left over from a crash.
+async function removeStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path) || !lstatSync(path).isSocket()) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => (probe.destroy(), resolve(true)));
+    probe.once('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'ECONNREFUSED'));
+  });
+  if (!live) unlinkSync(path);
+}
+
+async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
+  let handle: ServerHandle | number;
+  if (addr.kind === 'unix') handle = createServerHandle(addr.path, -1, -1);
+  else {
+    const ip = net.isIP(addr.host) ? { address: addr.host, family: net.isIP(addr.host) } : await lookup(addr.host).catch(() => null);
+    if (!ip) throw new BindError(`cannot bind ${addr.text}: host "${addr.host}" does not resolve`);
+    handle = createServerHandle(ip.address, addr.port, ip.family);
+  }
+  if (typeof handle === 'number') throw new BindError(`cannot bind ${addr.text}: ${describe(handle, addr)}`);
+  // libuv reports EADDRINUSE from bind() late; getsockname returns that delayed error.
+  const err = handle.getsockname?.({}) ?? 0;
+  if (err < 0) {
+    handle.close();
+    throw new BindError(`cannot bind ${addr.text}: ${describe(err, addr)}`);
+  }
+  return handle;
+}
+
+// Runs the listen helper on `fd`; null on success, else what went wrong.
+function listenViaHelper(fd: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HELPER], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', (error) => resolve(error.message));
+    child.once('close', (code, signal) => resolve(code === 0 ? null : stderr.trim() || `the listen helper exited with ${signal ?? `code ${code}`}`));
+  });
+}
+
+// Binds `addr` and makes it listen; rejects with a BindError saying why not.
+export async function openListenSocket(addr: ListenAddress): Promise<ListenSocket> {
+  if (addr.kind === 'unix') await removeStaleSocket(addr.path);
+  const handle = await bindHandle(addr);
+  const failure = await listenViaHelper(handle.fd);
+  if (failure !== null) {
+    handle.close();
+    throw new BindError(`cannot listen on ${addr.text}: ${failure}`);
+  }
+  let closed = false;
+  return {
+    address: addr,
+    fd: handle.fd,
+    name: fdName(addr),
+    close() {
+      if (closed) return;
+      closed = true;
+      handle.close();
+    },
+  };
+}
