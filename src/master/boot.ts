@@ -9,6 +9,7 @@ import { controlHandlers } from './control-handlers.js';
 import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
 import type { OutcomeReport } from './app-runtime.js';
+import { attachMetrics } from '../metrics/attach.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -47,10 +48,18 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (line) opts.sink.write(line.stream, line.text);
   });
   const attachments: Attachment[] = [];
+  // Metrics (src/metrics): the endpoint, supervisor and worker metrics, max_memory_restart.
+  const metrics = attachMetrics(master, (level, message) => {
+    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
+    if (line) opts.sink.write(line.stream, line.text);
+  });
+  attachments.push(metrics.attachment);
   const removeSignals = installSignalHandlers(master, { reopenLogs: () => opts.sink.reopen?.() });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));
-  const started = await master.start(opts.configFile);
+  let started = await master.start(opts.configFile);
+  const metricsError = await metrics.firstListen;
+  if (metricsError) started = { ok: false, message: metricsError.message };
   if (!started.ok) master.shutdown('start failed');
   const done = master.whenStopped().then(async () => {
     removeSignals();
