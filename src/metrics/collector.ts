@@ -10,6 +10,17 @@ import { WorkerScraper, type ScrapeHooks } from './worker-scrape.js';
 // Where the collector's log lines go.
 export type MetricsLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
+// prom-client's default metrics include gauges named *_total (Prometheus keeps _total for
+// counters): each is dropped when it only sums a per-type gauge we also export, else renamed.
+function withoutTotalGauges(metrics: MetricJson[]): MetricJson[] {
+  const names = new Set(metrics.map((m) => m.name));
+  return metrics.flatMap((m) => {
+    if (m.type !== 'gauge' || !m.name.endsWith('_total')) return [m];
+    const bare = m.name.slice(0, -'_total'.length);
+    return names.has(bare) ? [] : [{ ...m, name: bare }];
+  });
+}
+
 // The supervisor's metrics and the workers' metrics behind one `text()` call.
 export class MetricsCollector {
   readonly own: SupervisorMetrics;
@@ -32,8 +43,7 @@ export class MetricsCollector {
   // The exposition text of one scrape.
   async text(format: keyof typeof CONTENT_TYPES): Promise<string> {
     const [ownRaw, scrape] = await Promise.all([this.own.registry.getMetricsAsJSON() as Promise<unknown> as Promise<MetricJson[]>, this.scraper.scrape()]);
-    // prom-client's default metrics include gauges named *_total; Prometheus keeps _total for counters.
-    const own = ownRaw.map((m) => (m.type === 'gauge' && m.name.endsWith('_total') ? { ...m, name: m.name.slice(0, -'_total'.length) } : m));
+    const own = withoutTotalGauges(ownRaw);
     const ownNames = new Set(own.map((m) => m.name));
     for (const t of scrape.silent) {
       this.own.scrapeFailed(t.app, 'timeout');

@@ -1,0 +1,69 @@
+// One scrape with fake workers: answers are merged (counters summed, `worker`-labelled
+// series kept apart, apps kept apart), a silent worker and a malformed answer are skipped,
+// counted and logged once, and OpenMetrics is rendered when asked for.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MetricsCollector } from '../../../src/metrics/collector.js';
+import type { ScrapeTarget } from '../../../src/metrics/worker-scrape.js';
+import type { MetricsRequestMessage } from '../../../src/protocol/ipc.js';
+
+const counter = (n: number) => ({ name: 'jobs_total', help: 'Jobs.', type: 'counter', aggregator: 'sum', values: [{ value: n, labels: {} }] });
+const perWorker = (slot: number) => ({ name: 'depth', help: 'Depth.', type: 'gauge', aggregator: 'sum', values: [{ value: slot * 10, labels: { worker: String(slot) } }] });
+
+function world(answers: Record<number, unknown>) {
+  const targets: ScrapeTarget[] = Object.keys(answers).map((pid, i) => ({ app: Number(pid) >= 900 ? 'other' : 'web', slot: i, pid: Number(pid), key: `k${pid}`, ipc: true, sdk: true }));
+  const logs: string[] = [];
+  let collector!: MetricsCollector;
+  const hooks = {
+    liveWorkers: () => targets,
+    sendToWorker(key: string, msg: MetricsRequestMessage) {
+      const t = targets.find((x) => x.key === key)!;
+      const metrics = answers[t.pid];
+      if (metrics !== 'silent') setImmediate(() => collector.observe({ type: 'worker-metrics', worker: { app: t.app, slot: t.slot, generation: 1, pid: t.pid }, id: msg.id, metrics, error: null }));
+      return true;
+    },
+  };
+  collector = new MetricsCollector(hooks, (_level, message) => logs.push(message), { timeoutMs: 200, defaultMetrics: false });
+  return { collector, logs };
+}
+
+test('answers are merged: counters summed per app, worker-labelled series kept per worker', async () => {
+  const { collector } = world({ 1: [counter(2), perWorker(0)], 2: [counter(3), perWorker(1)], 901: [counter(7)] });
+  const text = await collector.text('text');
+  assert.match(text, /^jobs_total\{app="web"\} 5$/m);
+  assert.match(text, /^jobs_total\{app="other"\} 7$/m);
+  assert.match(text, /^depth\{app="web",worker="0"\} 0$/m);
+  assert.match(text, /^depth\{app="web",worker="1"\} 10$/m);
+});
+
+test('a silent worker and a malformed answer are skipped, counted and logged once; the scrape still answers', async () => {
+  const { collector, logs } = world({ 1: [counter(2)], 2: 'silent', 3: [{ name: 'bad name', type: 'counter', values: [] }], 4: { not: 'a list' } });
+  for (let i = 0; i < 2; i++) {
+    const text = await collector.text('text');
+    assert.match(text, /^jobs_total\{app="web"\} 2$/m);
+  }
+  const text = await collector.text('text');
+  assert.match(text, /^supervisor_worker_scrape_failures_total\{app="web",reason="timeout"\} 3$/m);
+  assert.match(text, /^supervisor_worker_scrape_failures_total\{app="web",reason="malformed"\} 6$/m);
+  assert.equal(logs.filter((l) => /did not answer/.test(l)).length, 1, logs.join('\n'));
+  assert.equal(logs.filter((l) => /malformed metrics skipped/.test(l)).length, 2, logs.join('\n'));
+  assert.ok(logs.some((l) => /pid 3: malformed metrics skipped \(bad metric name "bad name"\)/.test(l)));
+});
+
+test('a worker metric named like one of the supervisor\'s is left out, not duplicated', async () => {
+  const { collector, logs } = world({ 1: [{ ...counter(1), name: 'supervisor_reloads_total' }] });
+  const text = await collector.text('text');
+  assert.equal(text.match(/^# TYPE supervisor_reloads_total /gm)?.length, 1);
+  assert.ok(logs.some((l) => /supervisor_reloads_total is left out/.test(l)));
+});
+
+test('OpenMetrics: counters typed without _total, samples with it, and a final # EOF', async () => {
+  const { collector } = world({ 1: [counter(2)] });
+  const text = await collector.text('openmetrics');
+  assert.match(text, /^# TYPE jobs counter$/m);
+  assert.match(text, /^jobs_total\{app="web"\} 2$/m);
+  assert.match(text, /^# TYPE supervisor_reloads counter$/m);
+  assert.ok(text.endsWith('# EOF\n'));
+  const again = await collector.text('text');
+  assert.match(again, /^# TYPE supervisor_reloads_total counter$/m, 'rendering OpenMetrics leaves the text format intact');
+});
