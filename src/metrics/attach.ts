@@ -21,10 +21,11 @@ export interface MetricsAttachment {
   readonly firstListen: Promise<MetricsListenError | null>;
 }
 
-// Null when the master's loop answers a probe within the deadline, else why not.
-async function probe(master: Master): Promise<string | null> {
+// Null when the master's loop answers a probe (a status snapshot, taken between two events)
+// within the deadline, else why not.
+export async function probe(master: Pick<Master, 'status' | 'lastTurnAt'>, deadlineMs = HEALTH_DEADLINE_MS): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`the master's event loop did not answer within ${HEALTH_DEADLINE_MS} ms (last turn ${Date.now() - master.lastTurnAt} ms ago)`), HEALTH_DEADLINE_MS)));
+  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`the master's event loop did not answer within ${deadlineMs} ms (last turn ${Date.now() - master.lastTurnAt} ms ago)`), deadlineMs)));
   const answer = await Promise.race([master.status().then(() => null), late]);
   clearTimeout(timer);
   return answer;

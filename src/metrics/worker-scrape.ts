@@ -32,6 +32,11 @@ export class WorkerScraper {
 
   // Feed every master notice here; answers are picked out of them.
   observe(n: MasterNotice): void {
+    // A worker that exits during a scrape is not waited for (and not counted as silent).
+    if (n.type === 'worker-exit' && n.worker.pid !== null) {
+      for (const p of this.pending.values()) if (p.waiting.delete(n.worker.pid) && p.waiting.size === 0) p.done();
+      return;
+    }
     if (n.type !== 'worker-metrics' || n.worker.pid === null) return;
     const p = this.pending.get(n.id);
     const target = p?.waiting.get(n.worker.pid);

@@ -67,3 +67,15 @@ test('OpenMetrics: counters typed without _total, samples with it, and a final #
   const again = await collector.text('text');
   assert.match(again, /^# TYPE supervisor_reloads_total counter$/m, 'rendering OpenMetrics leaves the text format intact');
 });
+
+test('a worker that exits during a scrape is not waited for and not counted as silent', async () => {
+  const { collector, logs } = world({ 1: [counter(2)], 2: 'silent' });
+  const started = Date.now();
+  const pending = collector.text('text');
+  setImmediate(() => collector.observe({ type: 'worker-exit', worker: { app: 'web', slot: 1, generation: 1, pid: 2 }, code: 0, signal: null, outcome: 'expected', uptimeMs: 10, stopReason: 'reload' }));
+  const text = await pending;
+  assert.ok(Date.now() - started < 150, 'the scrape did not wait for the timeout');
+  assert.doesNotMatch(text, /reason="timeout"\} [1-9]/);
+  assert.match(text, /^jobs_total\{app="web"\} 2$/m);
+  assert.equal(logs.length, 0);
+});
