@@ -29,6 +29,6 @@ export async function render(own: readonly MetricJson[], workers: readonly Metri
   const registry = new Registry<RegistryContentType>();
   registry.setContentType(CONTENT_TYPES[format]);
   const openMetrics = format === 'openmetrics';
-  for (const m of [...own, ...workers]) registry.registerMetric(staticMetric(m, openMetrics) as never);
+  for (const m of [...own, ...workers]) registry.registerMetric(staticMetric(m, openMetrics) as unknown as Parameters<Registry['registerMetric']>[0]);
   return registry.metrics();
 }
