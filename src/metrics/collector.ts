@@ -10,15 +10,12 @@ import { WorkerScraper, type ScrapeHooks } from './worker-scrape.js';
 // Where the collector's log lines go.
 export type MetricsLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
-// prom-client's default metrics include gauges named *_total (Prometheus keeps _total for
-// counters): each is dropped when it only sums a per-type gauge we also export, else renamed.
+// prom-client's default metrics include gauges named X_total that only sum a gauge X of the
+// same family by type (nodejs_active_handles_total); Prometheus keeps _total for counters,
+// so such a gauge is dropped. Any other metric is left as it is.
 function withoutTotalGauges(metrics: MetricJson[]): MetricJson[] {
-  const names = new Set(metrics.map((m) => m.name));
-  return metrics.flatMap((m) => {
-    if (m.type !== 'gauge' || !m.name.endsWith('_total')) return [m];
-    const bare = m.name.slice(0, -'_total'.length);
-    return names.has(bare) ? [] : [{ ...m, name: bare }];
-  });
+  const gauges = new Set(metrics.filter((m) => m.type === 'gauge').map((m) => m.name));
+  return metrics.filter((m) => !(m.type === 'gauge' && m.name.endsWith('_total') && gauges.has(m.name.slice(0, -'_total'.length))));
 }
 
 // The supervisor's metrics and the workers' metrics behind one `text()` call.
@@ -65,7 +62,7 @@ export class MetricsCollector {
     }
     let workers: MetricJson[] = [];
     try {
-      workers = await aggregateWorkers(perWorker);
+      workers = withoutTotalGauges(await aggregateWorkers(perWorker));
     } catch (error) {
       this.once(`aggregate:${(error as Error).message}`, `worker metrics left out of the scrape: they could not be merged: ${(error as Error).message}`);
     }

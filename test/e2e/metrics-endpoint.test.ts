@@ -16,7 +16,7 @@ test('GET /metrics serves supervisor and merged worker metrics; bad workers are 
   const file = writeConfig(dir, {
     metrics: { host: '127.0.0.1', port: 0 },
     apps: [
-      { name: 'jobs', instances: 3, env: { JOBS: 5 }, ...worker },
+      { name: 'jobs', instances: 3, env: { JOBS: 5, DEFAULT_METRICS: 1 }, ...worker },
       { name: 'garbage', instances: 1, env: { METRICS_MODE: 'malformed' }, ...worker },
       { name: 'mute', instances: 1, env: { METRICS_MODE: 'silent' }, ...worker },
     ],
@@ -41,6 +41,7 @@ test('GET /metrics serves supervisor and merged worker metrics; bad workers are 
     assert.ok(sample(text, 'supervisor_process_resident_memory_bytes')! > 1e6, "the master's own process metrics");
     assert.equal(sample(text, 'fixture_jobs_processed_total{app="garbage"}'), undefined, 'the malformed worker contributes nothing');
 
+    assert.ok(sample(text, 'process_resident_memory_bytes{app="jobs"}')! > 3 * 10e6, "the workers' default metrics, summed");
     const lint = promtoolCheck(text);
     assert.deepEqual(lint, { status: 0, output: '' }, 'promtool check metrics passes with no warnings');
 

@@ -34,7 +34,7 @@ test('Prometheus scrapes the supervisor: up, supervisor metrics and summed worke
   const dir = tempDir();
   const file = writeConfig(dir, {
     metrics: { host: '127.0.0.1', port: 0 },
-    apps: [{ name: 'jobs', script: fixture('metrics-worker.mjs'), args: [dir], instances: 3, wait_ready: true, kill_timeout: '5s', env: { JOBS: 7 } }],
+    apps: [{ name: 'jobs', script: fixture('metrics-worker.mjs'), args: [dir], instances: 3, wait_ready: true, kill_timeout: '5s', env: { JOBS: 7, DEFAULT_METRICS: 1 } }],
   });
   const m = startMaster(['run', file]);
   let prom: ReturnType<typeof spawn> | null = null;
@@ -65,6 +65,8 @@ test('Prometheus scrapes the supervisor: up, supervisor metrics and summed worke
     assert.equal(await waitFor('supervisor_workers', () => query(base, 'supervisor_workers{app="jobs",state="ready"}'), 10_000, 250), 3);
     assert.equal(await waitFor('the summed worker counter', () => query(base, 'sum(fixture_jobs_processed_total{app="jobs"})'), 10_000, 250), 21, '3 workers x 7 jobs');
     assert.equal(await query(base, 'count(fixture_queue_depth{app="jobs"})'), 3, 'the per-worker gauge is one series per worker');
+    assert.ok((await query(base, 'process_resident_memory_bytes{app="jobs"}'))! > 3 * 10e6, "the workers' default metrics, summed");
+    assert.ok((await query(base, 'supervisor_process_resident_memory_bytes'))! > 10e6, "the master's own");
   } finally {
     if (prom?.pid !== undefined && prom.exitCode === null && prom.signalCode === null) {
       const exited = new Promise((resolve) => prom!.once('exit', resolve));

@@ -79,3 +79,14 @@ test('a worker that exits during a scrape is not waited for and not counted as s
   assert.match(text, /^jobs_total\{app="web"\} 2$/m);
   assert.equal(logs.length, 0);
 });
+
+test('a gauge X_total that only sums gauge X (prom-client defaults) is left out; other metrics pass', async () => {
+  const gauge = (name: string, labels: Record<string, string> = {}) => ({ name, help: name, type: 'gauge', aggregator: 'sum', values: [{ value: 1, labels }] });
+  const { collector } = world({ 1: [gauge('nodejs_active_handles', { type: 'Timer' }), gauge('nodejs_active_handles_total'), gauge('lonely_total'), counter(1)] });
+  const text = await collector.text('text');
+  assert.match(text, /^nodejs_active_handles\{app="web",type="Timer"\} 1$/m);
+  assert.doesNotMatch(text, /^nodejs_active_handles_total/m);
+  assert.doesNotMatch(text, /^supervisor_nodejs_active_handles_total/m);
+  assert.match(text, /^lonely_total\{app="web"\} 1$/m);
+  assert.match(text, /^jobs_total\{app="web"\} 1$/m);
+});
