@@ -2,7 +2,8 @@
 // exporting 20 metrics, and the master's resident memory with those 32 workers.
 // Run: npm run bench:metrics   (WORKERS, METRICS_PER_WORKER, SCRAPES override the defaults;
 // MASTER_NODE_FLAGS passes flags to the master's node, e.g. "--max-semi-space-size=1";
-// METRICS=off runs the same workers with "metrics": false and no scrapes, for the RSS baseline)
+// METRICS=off runs the same workers with "metrics": false and no scrapes, for the RSS baseline;
+// SCRAPE_GAP_MS waits between scrapes, like a scraper's interval, instead of back to back)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ const SCRAPES = Number(process.env.SCRAPES ?? 50);
 const EXTRA = Math.max(0, PER_WORKER - 3);
 const FLAGS = (process.env.MASTER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const METRICS_ON = process.env.METRICS !== 'off';
+const GAP_MS = Number(process.env.SCRAPE_GAP_MS ?? 0);
 
 const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))]!;
@@ -62,7 +64,10 @@ async function main(): Promise<void> {
     const first = await scrape();
     const workerSeries = first.body.split('\n').filter((l) => l.startsWith('fixture_')).length;
     const timings: number[] = [];
-    for (let i = 0; i < SCRAPES; i++) timings.push((await scrape()).ms);
+    for (let i = 0; i < SCRAPES; i++) {
+      timings.push((await scrape()).ms);
+      if (GAP_MS > 0) await new Promise((r) => setTimeout(r, GAP_MS));
+    }
     const rss = rssMb(master.pid!, 'VmRSS');
     const hwm = rssMb(master.pid!, 'VmHWM');
     const result = {
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
       worker_series_in_scrape: workerSeries,
       scrape_bytes: first.body.length,
       scrapes: SCRAPES,
+      scrape_gap_ms: GAP_MS,
       scrape_ms: { median: +pct(timings, 0.5).toFixed(1), p90: +pct(timings, 0.9).toFixed(1), min: +Math.min(...timings).toFixed(1), max: +Math.max(...timings).toFixed(1) },
       master_rss_mb: +rss.toFixed(1),
       master_peak_rss_mb: +hwm.toFixed(1),

@@ -3,6 +3,8 @@
 // counted and logged once, and OpenMetrics is rendered when asked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { MetricsCollector } from '../../../src/metrics/collector.js';
 import type { ScrapeTarget } from '../../../src/metrics/worker-scrape.js';
 import type { MetricsRequestMessage } from '../../../src/protocol/ipc.js';
@@ -19,7 +21,8 @@ function world(answers: Record<number, unknown>) {
     sendToWorker(key: string, msg: MetricsRequestMessage) {
       const t = targets.find((x) => x.key === key)!;
       const metrics = answers[t.pid];
-      if (metrics !== 'silent') setImmediate(() => collector.observe({ type: 'worker-metrics', worker: { app: t.app, slot: t.slot, generation: 1, pid: t.pid }, id: msg.id, metrics, error: null }));
+      // A fresh copy per answer, as IPC delivers.
+      if (metrics !== 'silent') setImmediate(() => collector.observe({ type: 'worker-metrics', worker: { app: t.app, slot: t.slot, generation: 1, pid: t.pid }, id: msg.id, metrics: structuredClone(metrics), error: null }));
       return true;
     },
   };
@@ -89,4 +92,19 @@ test('a gauge X_total that only sums gauge X (prom-client defaults) is left out;
   assert.doesNotMatch(text, /^supervisor_nodejs_active_handles_total/m);
   assert.match(text, /^lonely_total\{app="web"\} 1$/m);
   assert.match(text, /^jobs_total\{app="web"\} 1$/m);
+});
+
+test('scrapes retain nothing: the heap after a full GC stays flat over 300 scrapes', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const metrics = Array.from({ length: 20 }, (_, i) => ({ ...counter(i), name: `m${i}_total` }));
+  const answers = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [i + 1, metrics]));
+  const { collector } = world(answers);
+  for (let i = 0; i < 50; i++) await collector.text(i % 2 ? 'text' : 'openmetrics');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 300; i++) await collector.text(i % 2 ? 'text' : 'openmetrics');
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 1024 * 1024, `heap grew by ${Math.round(grown / 1024)} KB over 300 scrapes`);
 });
