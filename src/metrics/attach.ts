@@ -37,11 +37,17 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
   const sampler = new ResourceSampler(collector.own.book, { replaceWorker: (app, slot, reason) => master.replaceWorker(app, slot, reason), log });
   let endpoint: Promise<MetricsEndpoint | null> | null = null;
   let served: { file: string; spec: MetricsSpec } | null = null;
-  let settleFirst!: (e: MetricsListenError | null) => void;
-  const firstListen = new Promise<MetricsListenError | null>((resolve) => (settleFirst = resolve));
+  let booting = true;
+  let settle!: (e: MetricsListenError | null) => void;
+  const firstListen = new Promise<MetricsListenError | null>((resolve) => (settle = resolve));
+  const settleFirst = (e: MetricsListenError | null) => {
+    booting = false;
+    settle(e);
+  };
 
   const listen = (file: string, spec: MetricsSpec) => {
     served = { file, spec };
+    const atBoot = booting;
     endpoint = startEndpoint(spec, { metrics: (format) => collector.text(format), health: () => probe(master) }, file).then(
       (ep) => {
         log('info', `metrics: serving ${ep.url}/metrics and ${ep.url}/healthz`);
@@ -50,6 +56,8 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
       },
       (error: MetricsListenError) => {
         log('error', error.message);
+        served = null; // a later config may try again
+        if (!atBoot) return null; // a config started into a running master does not stop it
         settleFirst(error);
         master.shutdown('the metrics endpoint could not listen');
         return null;
