@@ -17,6 +17,7 @@ export function request(socketPath: string, verb: ControlVerb, args: Record<stri
     const fail = (error: CliError) => {
       if (settled) return;
       settled = true;
+      if (timer) clearTimeout(timer);
       socket.destroy();
       reject(error);
     };
@@ -27,8 +28,9 @@ export function request(socketPath: string, verb: ControlVerb, args: Record<stri
       else fail(new CliError(`cannot reach the master at ${socketPath}: ${error.message}`, EXIT.FAILED));
     });
     socket.once('connect', () => socket.write(encodeLine({ v: CONTROL_VERSION, id: 1, verb, args })));
+    // readline re-emits the socket's errors; the socket's own handler above reports them.
     const lines = createInterface({ input: socket });
-    lines.on('error', () => undefined); // readline re-emits the socket's error, handled above
+    lines.on('error', () => undefined);
     lines.on('line', (line) => {
       let reply: ControlReply;
       try {

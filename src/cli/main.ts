@@ -140,6 +140,17 @@ program
   });
 // --- end daemon and control-plane verbs ---
 
+program
+  .command('metrics')
+  .description('Print the Prometheus metrics the endpoint serves: the supervisor\'s own and the workers\' merged.')
+  .option('--openmetrics', 'print the OpenMetrics format instead of the Prometheus text format')
+  .option('--home <dir>', 'runtime home (default $SUPERVISOR_HOME or ~/.supervisor)')
+  .addHelpText('after', '\nExit codes: 0 printed, 1 the master failed to answer, 3 no master running, 5 permission denied, 6 the master did not answer in time.')
+  .action(async (opts: { openmetrics?: boolean; home?: string }) => {
+    const { metrics } = await import('./metrics.js');
+    process.exitCode = await metrics(opts);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

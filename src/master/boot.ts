@@ -15,6 +15,7 @@ import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
 import { watchApps } from './app-watch.js';
 import { attachAppLogs } from './app-logs.js';
 import { ListenerRegistry } from './listeners.js';
+import { attachMetrics } from '../metrics/attach.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -70,6 +71,12 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (line) opts.sink.write(line.stream, line.text);
   } });
   attachments.push(appLogs);
+  // Metrics (src/metrics): the endpoint, supervisor and worker metrics, max_memory_restart.
+  const metrics = attachMetrics(master, (level, message) => {
+    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
+    if (line) opts.sink.write(line.stream, line.text);
+  });
+  attachments.push(metrics.attachment);
   const removeSignals = installSignalHandlers(master, { reopenLogs: () => {
     opts.sink.reopen?.();
     appLogs.reopen();
@@ -90,7 +97,9 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
   });
   attachments.push(configWatch, watchApps(master, opts.home.dir, log));
-  const started = await master.start(opts.configFile, { env: opts.env ?? null });
+  let started = await master.start(opts.configFile, { env: opts.env ?? null });
+  const metricsError = await metrics.firstListen;
+  if (metricsError) started = { ok: false, message: metricsError.message };
   if (!started.ok) master.shutdown('start failed');
   const done = master.whenStopped().then(async () => {
     removeSignals();

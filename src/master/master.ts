@@ -133,10 +133,10 @@ export class Master {
   }
 
   // Workers whose process is running, for samplers (memory, CPU) and metrics requests.
-  liveWorkers(): { app: string; slot: number; generation: number; pid: number; key: string; ipc: boolean }[] {
+  liveWorkers(): { app: string; slot: number; generation: number; pid: number; key: string; ipc: boolean; sdk: boolean }[] {
     return [...this.core.workers.values()]
       .filter((w) => w.pid !== null && w.exitedAt === null && w.handle)
-      .map((w) => ({ app: w.app, slot: w.slot, generation: w.generation, pid: w.pid!, key: w.key, ipc: this.core.apps.get(w.app)!.specs.get(w.generation)!.ipc }));
+      .map((w) => ({ app: w.app, slot: w.slot, generation: w.generation, pid: w.pid!, key: w.key, ipc: this.core.apps.get(w.app)!.specs.get(w.generation)!.ipc, sdk: w.saidHello }));
   }
 
   // Sends an IPC message to one worker (metrics requests); false if it is gone.
@@ -253,7 +253,7 @@ export class Master {
       return e.reply({ ok: false, message });
     }
     core.configs.set(config.file, { file: config.file, ok: true, error: null, loadedAt: core.effects.now() });
-    core.notify({ type: 'config-loaded', file: config.file, summary: summarize(config) });
+    core.notify({ type: 'config-loaded', file: config.file, summary: summarize(config), config });
     for (const w of config.warnings ?? []) core.notify({ type: 'log', level: 'warn', message: `config ${config.file}: ${w.path}: ${w.message}` });
     if (e.app !== null && !config.apps.some((a) => a.name === e.app)) {
       return e.reply({ ok: false, message: `app "${e.app}" is not in ${config.file}` });
@@ -277,6 +277,7 @@ export class Master {
       const msg = parseWorkerMessage(e.raw);
       if (msg?.type === 'supervisor:hello') w.saidHello = true;
       if (msg?.type === 'supervisor:ready') stepWorker(core, w, { type: 'ready' });
+      if (msg?.type === 'supervisor:metrics') core.notify({ type: 'worker-metrics', worker: core.ref(w), id: msg.id, metrics: msg.metrics, error: msg.error ?? null });
       return;
     }
     if (e.type === 'worker-ready-fd') {

@@ -2,6 +2,7 @@
 // lifecycle transition or reload step, so logs and metrics are fed from the same events.
 import type { ExitOutcome } from '../worker/lifecycle.js';
 import type { StopReason, WorkerState } from '../worker/states.js';
+import type { Config } from '../config/types.js';
 
 // Identifies one worker incarnation in a notice.
 export interface WorkerRef { readonly app: string; readonly slot: number; readonly generation: number; readonly pid: number | null }
@@ -24,10 +25,12 @@ export type MasterNotice =
   | { type: 'reload-merged'; app: string; reason: string }
   | { type: 'reload-done'; app: string; generation: number; durationMs: number }
   | { type: 'reload-aborted'; app: string; generation: number; reason: string; durationMs: number }
-  | { type: 'config-loaded'; file: string; summary: string }
+  | { type: 'config-loaded'; file: string; summary: string; config: Config }
   | { type: 'config-failed'; file: string; error: string }
   | { type: 'master-stopping'; reason: string }
   | { type: 'master-stopped' }
+  // A worker's answer to a metrics request (src/metrics aggregates it); never logged.
+  | { type: 'worker-metrics'; worker: WorkerRef; id: number; metrics: unknown; error: string | null }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 // A function that receives notices.

@@ -10,7 +10,7 @@ export interface ReadyMessage { type: 'supervisor:ready'; v: number }
 // Worker -> master: the SDK is loaded, so finish-and-exit can go over IPC instead of a signal.
 export interface HelloMessage { type: 'supervisor:hello'; v: number }
 // Worker -> master: the answer to a metrics request.
-export interface MetricsReplyMessage { type: 'supervisor:metrics'; v: number; id: number; metrics: unknown }
+export interface MetricsReplyMessage { type: 'supervisor:metrics'; v: number; id: number; metrics: unknown; error?: string }
 // Master -> worker: finish the current work, then exit.
 export interface ShutdownMessage { type: 'supervisor:shutdown'; v: number }
 // Master -> worker: send your prom-client metrics as JSON.
@@ -33,8 +33,8 @@ export function parseWorkerMessage(raw: unknown): WorkerToMaster | null {
     return { type, v: IPC_VERSION };
   }
   if (type === 'supervisor:metrics') {
-    const { id, metrics } = raw as { id?: unknown; metrics?: unknown };
-    if (typeof id === 'number') return { type, v: IPC_VERSION, id, metrics };
+    const { id, metrics, error } = raw as { id?: unknown; metrics?: unknown; error?: unknown };
+    if (typeof id === 'number') return typeof error === 'string' ? { type, v: IPC_VERSION, id, metrics, error } : { type, v: IPC_VERSION, id, metrics };
   }
   return null;
 }
