@@ -20,8 +20,9 @@ program
   .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
   .option('--json-logs', 'write one JSON object per log line')
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
-  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config.')
-  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string }) => {
+  .option('--exit-when-idle', 'exit 1 once no app runs because apps are fatal (so the orchestrator restarts the pod); a start where some app runs keeps going')
+  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed or (with --exit-when-idle) every app fatal, 2 bad usage or config.')
+  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; exitWhenIdle?: boolean }) => {
     const { runForeground } = await import('./run.js');
     process.exitCode = await runForeground(config, opts);
   });
