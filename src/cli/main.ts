@@ -38,6 +38,22 @@ program
     process.exitCode = await status(opts);
   });
 
+program
+  .command('startup')
+  .description('Print a systemd unit that runs the master at boot (with --install, write it).')
+  .argument('<platform>', 'the init system; only "systemd"')
+  .argument('<config>', 'ecosystem file the unit runs')
+  .option('--name <name>', 'unit name, without .service', 'supervisor')
+  .option('--user <user>', 'run the master as this user (default root)')
+  .option('--home <dir>', 'SUPERVISOR_HOME of the service (default /var/lib/<name>, created by systemd)')
+  .option('--install', 'write <unit-dir>/<name>.service instead of printing it')
+  .option('--unit-dir <dir>', 'where --install writes', '/etc/systemd/system')
+  .addHelpText('after', '\nExit codes: 0 printed or written, 1 write failed, 2 bad usage or config, 5 permission denied.')
+  .action(async (platform: string, config: string, opts: { name?: string; user?: string; home?: string; install?: boolean; unitDir?: string }) => {
+    const { startup } = await import('./startup.js');
+    process.exitCode = await startup(platform, config, opts);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
