@@ -7,10 +7,14 @@ import { createInterface } from 'node:readline';
 import { CLI, fixture } from '../helpers/paths.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { waitFor } from '../helpers/wait.js';
-import { childrenOf, pidsMatching, stat } from '../helpers/procs.js';
+import { childrenOf, cmdline, pidsMatching, stat } from '../helpers/procs.js';
 
 const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
 const hasTini = spawnSync('tini', ['--version']).status === 0;
+
+// The orphaned node grandchild once it has been re-parented to `parent` (not the sh that started it).
+const orphanOf = (dir: string, parent: number) => () =>
+  pidsMatching(`orphan-${dir}`).find((p) => cmdline(p).startsWith(process.execPath) && stat(p)?.ppid === parent);
 
 // Runs `prefix... node CLI run <config>` in a new PID namespace; the first process inside is PID 1.
 function runInNamespace(prefix: string[], dir: string) {
@@ -40,8 +44,7 @@ test('as PID 1 the master warns that it cannot reap orphans, and indeed leaves a
     await ns.line(/WARN running as PID 1: orphaned grandchildren .*"tini", "--"/);
     await ns.line(/app orphans: all workers ready/);
     const master = childrenOf(ns.child.pid!)[0]!;
-    const orphan = await waitFor('the orphan', () => pidsMatching(`orphan-${dir}`)[0]);
-    assert.equal(stat(orphan)?.ppid, master, 'the orphan was re-parented to the master (PID 1)');
+    const orphan = await waitFor('the orphan re-parented to the master (PID 1)', orphanOf(dir, master));
     await waitFor('the orphan to exit and stay a zombie', () => stat(orphan)?.state === 'Z', 10_000);
     process.kill(master, 'SIGTERM');
     assert.equal(await ns.exited, 0);
@@ -57,8 +60,7 @@ test('under tini as PID 1 the orphan is reaped and SIGTERM still reaches the mas
     await ns.line(/app orphans: all workers ready/);
     assert.ok(!ns.lines.some((l) => /PID 1/.test(l)), 'no PID 1 warning under tini');
     const tini = childrenOf(ns.child.pid!)[0]!;
-    const orphan = await waitFor('the orphan', () => pidsMatching(`orphan-${dir}`)[0]);
-    assert.equal(stat(orphan)?.ppid, tini, 'the orphan was re-parented to tini');
+    const orphan = await waitFor('the orphan re-parented to tini', orphanOf(dir, tini));
     await waitFor('the orphan to be reaped', () => stat(orphan) === null, 10_000);
     process.kill(tini, 'SIGTERM');
     assert.equal(await ns.exited, 0);
