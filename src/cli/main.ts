@@ -30,8 +30,9 @@ program
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
   .option('--insecure-config', 'accept a config file that other users could write')
   .option('--env <name>', 'merge each app\'s env_<name> block over env (PM2 style); kept for reloads')
-  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed, 2 bad usage or config, 5 home not writable.')
-  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean }) => {
+  .option('--exit-when-idle', 'exit 1 once no app runs because apps are fatal (so the orchestrator restarts the pod); a start where some app runs keeps going')
+  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed or (with --exit-when-idle) every app fatal, 2 bad usage or config, 5 home not writable.')
+  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean; exitWhenIdle?: boolean }) => {
     const { runForeground } = await import('./run.js');
     // Exit explicitly: an orphaned grandchild holding a pipe must not keep the master up.
     process.exit(await runForeground(config, opts));
@@ -149,6 +150,22 @@ program
   .action(async (opts: { openmetrics?: boolean; home?: string }) => {
     const { metrics } = await import('./metrics.js');
     process.exitCode = await metrics(opts);
+  });
+
+program
+  .command('startup')
+  .description('Print a systemd unit that runs the master at boot (with --install, write it).')
+  .argument('<platform>', 'the init system; only "systemd"')
+  .argument('<config>', 'ecosystem file the unit runs')
+  .option('--name <name>', 'unit name, without .service', 'supervisor')
+  .option('--user <user>', 'run the master as this user (default root)')
+  .option('--home <dir>', 'SUPERVISOR_HOME of the service (default /var/lib/<name>, created by systemd)')
+  .option('--install', 'write <unit-dir>/<name>.service instead of printing it')
+  .option('--unit-dir <dir>', 'where --install writes', '/etc/systemd/system')
+  .addHelpText('after', '\nExit codes: 0 printed or written, 1 write failed, 2 bad usage or config, 5 permission denied.')
+  .action(async (platform: string, config: string, opts: { name?: string; user?: string; home?: string; install?: boolean; unitDir?: string }) => {
+    const { startup } = await import('./startup.js');
+    process.exitCode = await startup(platform, config, opts);
   });
 
 try {

@@ -2,18 +2,31 @@
 // It serves the control socket like the daemon, so every verb works against it.
 import { bootMaster } from '../master/boot.js';
 import { acquirePidfile, releasePidfile } from '../runtime/pidfile.js';
+import { formatNotice } from '../master/log-lines.js';
+import { pid1Warning } from '../runtime/pid1.js';
 import { checkedConfig } from './config-arg.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 // Options of `supervisor run`.
-export interface RunOptions { readonly jsonLogs?: boolean; readonly home?: string; readonly env?: string; readonly insecureConfig?: boolean }
+export interface RunOptions {
+  readonly jsonLogs?: boolean;
+  readonly home?: string;
+  readonly env?: string;
+  readonly insecureConfig?: boolean;
+  readonly exitWhenIdle?: boolean;
+}
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
 export async function runForeground(configFile: string, opts: RunOptions): Promise<ExitCode> {
   const config = await checkedConfig(configFile, opts);
   const home = openHome(opts.home);
+  const jsonLogs = opts.jsonLogs ?? false;
+  // Our own lines go to stderr, as JSON too with --json-logs.
+  const say = (level: 'warn' | 'error', message: string) => process.stderr.write(formatNotice({ type: 'log', level, message }, jsonLogs)!.text + '\n');
+  const warning = pid1Warning();
+  if (warning) say('warn', warning);
   // The foreground master holds the pidfile too, so `start` and stale checks see it.
   let takeover: string | null;
   try {
@@ -21,19 +34,25 @@ export async function runForeground(configFile: string, opts: RunOptions): Promi
   } catch (error) {
     throw new CliError((error as Error).message, EXIT.FAILED);
   }
-  if (takeover) process.stderr.write(`supervisor: ${takeover}\n`);
+  if (takeover) say('warn', takeover);
   try {
     const booted = await bootMaster({
       configFile: config,
       home,
-      jsonLogs: opts.jsonLogs ?? false,
+      jsonLogs,
       insecureConfig: opts.insecureConfig ?? false,
       env: opts.env ?? null,
+      exitWhenIdle: opts.exitWhenIdle ?? false,
       sink: { write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n') },
     });
-    if (!booted.started.ok) process.stderr.write(`supervisor: start failed:\n${booted.started.message}\n`);
+    if (!booted.started.ok) {
+      const what = booted.failure() ? 'start failed' : 'some apps did not start; the others keep running (--exit-when-idle)';
+      say('error', `${what}:\n${booted.started.message}`);
+    }
     await booted.done;
-    return booted.started.ok ? EXIT.OK : EXIT.FAILED;
+    const failure = booted.failure();
+    if (failure && failure !== 'start failed') say('error', `stopped: ${failure}`);
+    return failure === null ? EXIT.OK : EXIT.FAILED;
   } finally {
     releasePidfile(home.pidfile);
   }

@@ -16,6 +16,7 @@ import { watchApps } from './app-watch.js';
 import { attachAppLogs } from './app-logs.js';
 import { ListenerRegistry } from './listeners.js';
 import { attachMetrics } from '../metrics/attach.js';
+import { someAppRuns, watchForIdle } from './exit-when-idle.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -37,6 +38,8 @@ export interface BootOptions {
   readonly env?: string | null;
   // False when worker lines go only to the app log files, not to the sink (the daemon).
   readonly echoWorkerOutput?: boolean;
+  // Stop with a failure once every app is fatal; a start where some app runs is not a failure.
+  readonly exitWhenIdle?: boolean;
 }
 
 // Something started alongside the master and stopped after it.
@@ -52,6 +55,8 @@ export interface BootedMaster {
   readonly started: OutcomeReport;
   // Resolves once the master stopped and every attachment is closed.
   readonly done: Promise<void>;
+  // Why the master stopped by itself (start failed, every app fatal), or null.
+  failure(): string | null;
 }
 
 // Boots a master on `opts.configFile`; resolves once the first start settled.
@@ -97,15 +102,25 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
   });
   attachments.push(configWatch, watchApps(master, opts.home.dir, log));
+  // Failures that stop the master by themselves (see docs/signals.md, "run in a container").
+  let failure: string | null = null;
+  const fail = (why: string) => {
+    failure ??= why;
+    master.shutdown(why);
+  };
+  const stopWatching = opts.exitWhenIdle ? watchForIdle(master, fail) : () => undefined;
   let started = await master.start(opts.configFile, { env: opts.env ?? null });
   const metricsError = await metrics.firstListen;
-  if (metricsError) started = { ok: false, message: metricsError.message };
-  if (!started.ok) master.shutdown('start failed');
+  if (metricsError) {
+    started = { ok: false, message: metricsError.message };
+    fail('start failed');
+  } else if (!started.ok && !(opts.exitWhenIdle && someAppRuns(await master.status()))) fail('start failed');
   const done = master.whenStopped().then(async () => {
     removeSignals();
+    stopWatching();
     stopRecording();
     await control.close();
     for (const a of attachments.reverse()) await a.stop();
   });
-  return { master, started, done };
+  return { master, started, done, failure: () => failure };
 }

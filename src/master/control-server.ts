@@ -33,10 +33,26 @@ async function clearStaleSocket(path: string): Promise<void> {
 // Listens on `path` and answers requests with `handlers`.
 export async function startControlServer(path: string, handlers: Partial<Record<string, ControlHandler>>): Promise<ControlServer> {
   await clearStaleSocket(path);
-  const server = net.createServer((socket) => {
+  // allowHalfOpen: a client may send its request and end its side at once; it still gets
+  // every answer, and we end ours once nothing is pending.
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     socket.on('error', () => undefined);
+    let pending = 0;
+    let clientEnded = false;
+    const endIfDone = () => {
+      if (clientEnded && pending === 0) socket.end();
+    };
     createInterface({ input: socket }).on('line', (line) => {
-      void answer(line, socket, handlers);
+      pending++;
+      void answer(line, socket, handlers).finally(() => {
+        pending--;
+        endIfDone();
+      });
+    });
+    socket.on('end', () => {
+      clientEnded = true;
+      // readline delivers the last line on 'end' too; let it register before deciding.
+      setImmediate(endIfDone);
     });
   });
   await new Promise<void>((resolve, reject) => {
