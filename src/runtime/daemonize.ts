@@ -33,7 +33,8 @@ export function launchDaemon(opts: LaunchOptions): Promise<LaunchResult> {
   if (opts.jsonLogs) args.push('--json-logs');
   if (opts.env) args.push('--env', opts.env);
   if (opts.insecureConfig) args.push('--insecure-config');
-  const child = spawn(process.execPath, args, {
+  // The daemon gets the same small young generation as the CLI's shebang gives `run`.
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', ...args], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
     env: { ...process.env, [ENV_DAEMON]: '1' },
