@@ -39,7 +39,6 @@ async function bench(start: (port: number) => Promise<Subject>): Promise<Column>
     const load = runLoad(`http://127.0.0.1:${port}/`, CONNECTIONS, SECONDS);
     const windows: Window[] = [];
     const reloadMs: number[] = [];
-    const requestMs: number[] = [];
     let underLoad = 0;
     for (let i = 0; i < RELOADS; i++) {
       const at = load.record.startedAt + (FIRST_RELOAD_S + i * RELOAD_EVERY_S) * 1000;
@@ -48,13 +47,12 @@ async function bench(start: (port: number) => Promise<Subject>): Promise<Column>
       if (from < load.record.startedAt + SECONDS * 1000) underLoad++;
       const r = await subject.reload();
       reloadMs.push(r.wallMs);
-      if (r.requestMs !== null) requestMs.push(r.requestMs);
       windows.push({ from, to: Date.now() });
       process.stdout.write(`  ${subject.name}: reload ${i + 1} took ${r.wallMs.toFixed(0)} ms\n`);
     }
     const record = await load.done;
     clearInterval(sampler);
-    return { name: subject.name, reloadCommand: subject.reloadCommand, figures: figures(record, windows, TAIL_MS, WARMUP_MS), reloadMs, requestMs: requestMs.length ? requestMs : null, reloadsUnderLoad: underLoad, rssMaxBytes: rssMax };
+    return { name: subject.name, reloadCommand: subject.reloadCommand, figures: figures(record, windows, TAIL_MS, WARMUP_MS), reloadMs, reloadsUnderLoad: underLoad, rssMaxBytes: rssMax };
   } finally {
     await subject.stop();
   }
@@ -82,10 +80,9 @@ const setup = [
   `${FIRST_RELOAD_S} s, then every ${RELOAD_EVERY_S} s. "During reloads" is every response that completed between a reload`,
   `command's start and ${TAIL_MS / 1000} s after it returned; "steady state" is the rest, after a ${WARMUP_MS / 1000} s warm-up.`,
   `Our app is \`examples/http-worker.js\` (SDK \`listen\` + \`drainOnShutdown\` on the master's socket); PM2's is`,
-  '`bench/apps/pm2-app.cjs` (`process.send("ready")`, `server.close()` on shutdown). Our reload command is a',
-  'separate Node process sending `reload` over the control socket (this branch has no daemon `supervisor reload`',
-  'verb), so both command wall times include a Node start-up; the client also reports the control-socket request',
-  'alone (Master.reload as a client sees it). Latency is timed per connection as the gap since its previous',
+  '`bench/apps/pm2-app.cjs` (`process.send("ready")`, `server.close()` on shutdown). The reload commands are',
+  '`supervisor reload` and `pm2 reload web`, each a separate process that returns once the reload is done, so both',
+  'wall times include a Node start-up. Latency is timed per connection as the gap since its previous',
   'response (see `bench/load.ts`): autocannon\'s own latency figure is wrong after a `Connection: close`.',
   '',
   'The machine is shared (2 cores, several sessions at once) and autocannon runs on it too: absolute figures are',

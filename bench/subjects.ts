@@ -9,16 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
-const RELOAD_CLIENT = path.join(ROOT, 'dist/bench/reload-client.js');
 const PM2 = path.join(ROOT, 'node_modules/pm2/bin/pm2');
 
 // A supervisor running the benchmark app.
 export interface Subject {
   readonly name: string;
   readonly reloadCommand: string;
-  // Runs one reload command to completion: its wall time, and (ours) the control-socket
-  // request's own time without the client process start-up.
-  reload(): Promise<{ wallMs: number; requestMs: number | null }>;
+  // Runs one reload command to completion; resolves with its wall time.
+  reload(): Promise<{ wallMs: number }>;
   // The master's (daemon's) resident set size in bytes.
   rss(): number;
   stop(): Promise<void>;
@@ -56,7 +54,8 @@ export async function startOurs(port: number, surge: number | null = null): Prom
     metrics: false,
     apps: [{ name: 'web', script: path.join(ROOT, 'examples/http-worker.js'), instances: 4, listen: [`tcp://127.0.0.1:${port}`], wait_ready: true, listen_timeout: '5s', kill_timeout: '5s', reload_surge: surge ?? undefined }],
   }));
-  const master = spawn(process.execPath, [CLI, 'run', config], { env: { ...process.env, SUPERVISOR_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The CLI itself, as users run it (its shebang sets the master's node flags).
+  const master = spawn(CLI, ['run', config], { env: { ...process.env, SUPERVISOR_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: master.stdout }).on('line', (line) => /app web: all workers ready/.test(line) && resolve());
     master.once('exit', (code) => reject(new Error(`supervisor run exited ${code} before the app was ready`)));
@@ -65,10 +64,10 @@ export async function startOurs(port: number, surge: number | null = null): Prom
   const exited = new Promise<void>((resolve) => master.once('exit', () => resolve()));
   return {
     name: surge === null ? 'graceful-supervisor' : `graceful-supervisor, reload_surge ${surge}`,
-    reloadCommand: '`reload` over the control socket, from a Node client process',
+    reloadCommand: '`supervisor reload`',
     async reload() {
-      const { ms, value } = await timed(() => run(process.execPath, [RELOAD_CLIENT, path.join(home, 'supervisor.sock')]));
-      return { wallMs: ms, requestMs: (JSON.parse(value) as { requestMs: number }).requestMs };
+      const { ms } = await timed(() => run(process.execPath, [CLI, 'reload', '--home', home]));
+      return { wallMs: ms };
     },
     rss: () => rssOf(master.pid!),
     async stop() {
@@ -91,7 +90,7 @@ export async function startPm2(port: number): Promise<Subject> {
     name: 'PM2 cluster',
     reloadCommand: '`pm2 reload web`',
     async reload() {
-      return { wallMs: (await timed(() => run(process.execPath, [PM2, 'reload', 'web'], env))).ms, requestMs: null };
+      return { wallMs: (await timed(() => run(process.execPath, [PM2, 'reload', 'web'], env))).ms };
     },
     rss: () => rssOf(daemonPid),
     async stop() {

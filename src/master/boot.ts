@@ -5,6 +5,7 @@ import { Master } from './master.js';
 import { realEffects } from './real-effects.js';
 import { installSignalHandlers } from './signals.js';
 import { formatNotice } from './log-lines.js';
+import type { MasterNotice } from './notices.js';
 import { controlHandlers } from './control-handlers.js';
 import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
@@ -64,23 +65,21 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
   const master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), { insecureConfig: opts.insecureConfig ?? false });
   master.setBeforeApply((config, app) => listeners.prepare(config, app));
-  master.observe((notice) => {
-    if (notice.type === 'worker-output' && opts.echoWorkerOutput === false) return;
+  const print = (notice: MasterNotice) => {
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);
+  };
+  // What attachments have to say goes to the same log, in the same format.
+  const log: AttachmentLog = (level, message) => print({ type: 'log', level, message });
+  master.observe((notice) => {
+    if (notice.type !== 'worker-output' || opts.echoWorkerOutput !== false) print(notice);
   });
   const attachments: Attachment[] = [{ stop: () => listeners.closeAll() }];
-  // Per-app log files and the `logs` verb (issue 3).
-  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => {
-    const line = formatNotice({ type: 'log', level: 'warn', message }, opts.jsonLogs);
-    if (line) opts.sink.write(line.stream, line.text);
-  } });
+  // Per-app log files and the `logs` verb.
+  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message) });
   attachments.push(appLogs);
-  // Metrics (src/metrics): the endpoint, supervisor and worker metrics, max_memory_restart.
-  const metrics = attachMetrics(master, (level, message) => {
-    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
-    if (line) opts.sink.write(line.stream, line.text);
-  });
+  // Metrics: the endpoint, supervisor and worker metrics, max_memory_restart.
+  const metrics = attachMetrics(master, log);
   attachments.push(metrics.attachment);
   const removeSignals = installSignalHandlers(master, { reopenLogs: () => {
     opts.sink.reopen?.();
@@ -90,13 +89,9 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));
   // Only the master that owns the socket gets here, so leftovers are a dead master's workers.
   const reaped = await reapLeftovers(opts.home.pids, LEFTOVER_GRACE_MS);
-  if (reaped.length) opts.sink.write('stderr', `${new Date().toISOString()} [supervisor] WARN stopped ${reaped.length} leftover worker(s) of a previous master: ${reaped.map((r) => `${r.app}#${r.slot} pid ${r.pid}`).join(', ')}`);
+  if (reaped.length) log('warn', `stopped ${reaped.length} leftover worker(s) of a previous master: ${reaped.map((r) => `${r.app}#${r.slot} pid ${r.pid}`).join(', ')}`);
   const stopRecording = recordWorkerPids(master, opts.home.pids);
   // Config watching: reload on file changes, and app `watch` (code changes roll the app).
-  const log: AttachmentLog = (level, message) => {
-    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
-    if (line) opts.sink.write(line.stream, line.text);
-  };
   const configWatch = watchConfigFiles(master, [opts.configFile], log);
   master.observe((n) => {
     if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
