@@ -50,7 +50,6 @@ const cases: { name: string; args: string[] }[] = [
   { name: 'supervisor status', args: [CLI, 'status'] },
   { name: 'supervisor status --json', args: [CLI, 'status', '--json'] },
   // Reference rows: what loading the two heaviest packages costs on its own.
-  { name: 'node -e "import(\'cli-table3\')"', args: ['-e', "import('cli-table3')"] },
   { name: 'node -e "import(\'commander\')"', args: ['-e', "import('commander')"] },
 ];
 try {
@@ -82,7 +81,7 @@ try {
     '|---|---|---|',
     ...rows,
     '',
-    `Import graph: a plain \`status\` loads ${unique.length} of our compiled modules (\`${unique.join('`, `')}\`), ${masterCode.length === 0 ? 'none of them master, config or worker code' : `including ${masterCode.join(', ')}`}. It skips commander (\`src/cli/quick-status.ts\`; other verbs and \`--help\` load it), CPU and memory are sampled in the master (pidusage), and cli-table3 is loaded only for the table, not with \`--json\`. A test (\`test/unit/cli/import-graph.test.ts\`) keeps master code out of the CLI's quick verbs. The gap between the table and \`--json\` is mostly cli-table3 (loading and rendering).`,
+    `Import graph: a plain \`status\` loads ${unique.length} of our compiled modules (\`${unique.join('`, `')}\`), ${masterCode.length === 0 ? 'none of them master, config or worker code' : `including ${masterCode.join(', ')}`}. It skips commander (\`src/cli/quick-status.ts\`; other verbs and \`--help\` load it), CPU and memory are sampled in the master (pidusage), and the table is plain aligned columns with no table library (cli-table3 alone cost 10 ms to load). A test (\`test/unit/cli/import-graph.test.ts\`) keeps master code out of the CLI's quick verbs.`,
     '',
     'Reproduce: `npm run bench:status` (add `-- --write` to update this section).',
     '',
