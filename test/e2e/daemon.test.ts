@@ -57,7 +57,7 @@ test('start daemonizes once and returns when ready; status, reload, a second sta
     }
     const table = await cli(home, ['status']);
     assert.equal(table.code, 0);
-    assert.match(table.stdout, /app.*id.*pid.*state.*gen.*uptime.*restarts.*cpu.*memory/);
+    assert.match(table.stdout, /app.*id.*pid.*state.*gen.*uptime.*restarts.*cpu.*memory/i);
 
     const before = workersOf(pid).map((w) => w.pid);
     const reload = await cli(home, ['reload']);
