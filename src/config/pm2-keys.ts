@@ -73,6 +73,15 @@ export function pm2AppKey(key: string): Pm2KeyAdvice | null {
   return Object.hasOwn(APP_KEYS, key) ? APP_KEYS[key]! : null;
 }
 
+// The advice for a PM2 key with its value: `exec_mode: "fork"` is what we always do, so it
+// is only ignored with a warning, and most PM2 files start unchanged; "cluster" stays an error.
+export function pm2AppKeyWithValue(key: string, value: unknown): Pm2KeyAdvice | null {
+  if (key === 'exec_mode' && (value === 'fork' || value === 'fork_mode')) {
+    return w('remove it: every instance is its own supervised process, as in PM2\'s fork mode');
+  }
+  return pm2AppKey(key);
+}
+
 // The advice for a PM2 key found at the top level of the file.
 export function pm2RootKey(key: string): Pm2KeyAdvice | null {
   return Object.hasOwn(ROOT_KEYS, key) ? ROOT_KEYS[key]! : null;

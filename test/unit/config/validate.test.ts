@@ -114,3 +114,15 @@ test('edit distance counts a swap as one edit; far-off keys get no suggestion', 
   assert.equal(closestKey('instnaces', ['instances', 'name']), 'instances');
   assert.equal(closestKey('colour', ['instances', 'name']), null);
 });
+
+test('exec_mode "fork" (what every instance is here) only warns, so PM2 files start; "cluster" stays an error', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'app.js'), '');
+  const file = path.join(dir, 'ecosystem.json');
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', exec_mode: 'fork' }, { name: 'b', script: 'app.js', exec_mode: 'fork_mode' }] }));
+  const config = await loadConfig(file);
+  assert.deepEqual(config.warnings?.map((w) => w.path), ['apps[0].exec_mode', 'apps[1].exec_mode']);
+  assert.match(config.warnings![0]!.message, /as in PM2's fork mode/);
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', exec_mode: 'cluster' }] }));
+  await assert.rejects(loadConfig(file), /apps\[0\]\.exec_mode: PM2 key "exec_mode" is not supported: .*"listen"/);
+});
