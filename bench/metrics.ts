@@ -57,7 +57,10 @@ async function main(): Promise<void> {
     metrics: METRICS_ON ? { host: '127.0.0.1', port: 0 } : false,
     apps: [{ name: 'bench', script: path.join(ROOT, 'test/fixtures/metrics-worker.mjs'), instances: WORKERS, wait_ready: true, listen_timeout: '60s', kill_timeout: '10s', env: { EXTRA_METRICS: EXTRA } }],
   }));
-  const master = spawn(process.execPath, [...FLAGS, path.join(ROOT, 'dist/src/cli/main.js'), 'run', file], { env: { ...process.env, SUPERVISOR_HOME: path.join(dir, 'home') }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Without MASTER_NODE_FLAGS, the CLI runs as users run it: its shebang sets the node flags.
+  const cli = path.join(ROOT, 'dist/src/cli/main.js');
+  const [bin, args] = FLAGS.length ? [process.execPath, [...FLAGS, cli, 'run', file]] : [cli, ['run', file]];
+  const master = spawn(bin, args, { env: { ...process.env, SUPERVISOR_HOME: path.join(dir, 'home') }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   createInterface({ input: master.stdout! }).on('line', (l) => lines.push(l));
   const waitLine = async (re: RegExp, ms: number) => {
