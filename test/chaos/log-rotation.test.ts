@@ -62,7 +62,7 @@ test('SIGUSR1 reopens the log files after a rename; no line is lost or repeated'
     report({
       id: '10',
       scenario: 'Log rotation (rename + SIGUSR1)',
-      load: '2 workers writing 40 lines/s to stdout and stderr',
+      load: '2 workers writing 20 lines/s each to stdout and to stderr',
       faults: `${rotations} rotations of both files`,
       lost: `0 of ${lines} lines lost or repeated`,
       result: 'each SIGUSR1 reopened the files: new lines in the new files, the rotated ones closed',
