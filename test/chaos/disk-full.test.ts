@@ -64,6 +64,7 @@ test('a full log disk: workers keep running, the master logs it once per file an
     await waitFor('lines in the out file', () => /chatty#1 \| out \d+/.test(read(out)));
     const pids = workersOf(m.pid).map((w) => w.pid).sort();
     fill(path.join(logs, 'filler'));
+    for (const f of [out, path.join(logs, 'chatty-error.log')]) padUntilFull(f);
     await m.waitForLine(/WARN log file .*chatty-out\.log: cannot write: ENOSPC/, 10_000);
     const from = m.lines.length;
     await sleep(fullForMs); // the disk stays full for this long while the workers keep talking
