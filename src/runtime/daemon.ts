@@ -6,7 +6,7 @@ import { bootMaster, type BootedMaster, type LogSink } from '../master/boot.js';
 import { formatNotice } from '../master/log-lines.js';
 import type { DaemonFailure, DaemonReport } from '../protocol/daemon.js';
 import { ensureHome } from './home.js';
-import { openLogFile } from './log-file.js';
+import { openLogFile, writeQuietly } from './log-file.js';
 import { acquirePidfile, MasterRunningError, releasePidfile } from './pidfile.js';
 
 // Options the launcher passes on the daemon's command line.
@@ -32,7 +32,10 @@ function report(message: DaemonReport): Promise<void> {
 // Runs the daemon until it is stopped; resolves with its exit code.
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const paths = ensureHome(opts.home);
-  const masterLog = openLogFile(paths.masterLog, (m) => process.stderr.write(m + '\n'));
+  // fds 1 and 2 are the master log file too (for a crash's last words). When its disk is full
+  // a write there fails; that must not become an uncaught 'error' event that kills the master.
+  for (const stdio of [process.stdout, process.stderr]) stdio.on('error', () => undefined);
+  const masterLog = openLogFile(paths.masterLog, (m) => writeQuietly(2, m + '\n'));
   const sink: LogSink = { write: (_stream, text) => masterLog.write(text), reopen: () => masterLog.reopen() };
   const log = (level: 'info' | 'warn' | 'error', message: string) => {
     const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);

@@ -1,7 +1,7 @@
 // One append-only log file that can be reopened (SIGUSR1, after logrotate moved it) and that
 // never throws: when it cannot be opened or written, the problem is reported once and its
 // lines are dropped until a reopen works again.
-import { closeSync, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, writeSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 
 // A log file the master writes lines to.
@@ -68,5 +68,14 @@ export function closeQuietly(fd: number): void {
     closeSync(fd);
   } catch {
     // already closed
+  }
+}
+
+// Writes to a raw fd, ignoring errors (a problem report to a log that may itself be failing).
+export function writeQuietly(fd: number, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // nowhere left to report it
   }
 }

@@ -1,5 +1,5 @@
 // Looking at real processes through /proc: liveness, descendants, parents, sessions.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 // True when a process with this pid exists and is not a zombie.
 export function alive(pid: number): boolean {
@@ -44,4 +44,24 @@ export function childrenOf(pid: number): number[] {
 // Live processes whose command line contains `text` (to find leaked workers by marker).
 export function pidsMatching(text: string): number[] {
   return allPids().filter((p) => p !== process.pid && cmdline(p).includes(text));
+}
+
+// The inode of the socket open at `fd` in a process, or null when it is not a socket.
+export function socketInodeAt(pid: number, fd: number | string): string | null {
+  try {
+    return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+// The inodes of every socket a process holds open.
+export function socketInodes(pid: number): Set<string> {
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return new Set();
+  }
+  return new Set(fds.map((fd) => socketInodeAt(pid, fd)).filter((i): i is string => i !== null));
 }
