@@ -20,6 +20,8 @@ export interface RunOptions {
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
 export async function runForeground(configFile: string, opts: RunOptions): Promise<ExitCode> {
+  // stdout/stderr may be a file on a full disk: a failed log write must never kill the master.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const config = await checkedConfig(configFile, opts);
   const home = openHome(opts.home);
   const jsonLogs = opts.jsonLogs ?? false;
