@@ -5,7 +5,6 @@ import type { AppSpec } from '../config/types.js';
 import { ConfigError } from '../config/errors.js';
 import { untrustedReason } from '../config/trust.js';
 import type { Config } from '../config/types.js';
-import { parseWorkerMessage } from '../protocol/ipc.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
 import { applyConfig, summarize } from './config-apply.js';
@@ -14,10 +13,11 @@ import type { MasterEffects } from './effects.js';
 import { EventQueue } from './event-queue.js';
 import type { MasterEvent } from './master-events.js';
 import type { Observer } from './notices.js';
-import { abortRollout, abortsOnFailure, failRollouts, pruneSpecs } from './rollouts.js';
+import { failRollouts } from './rollouts.js';
 import { reconcileApp } from './run-reconcile.js';
+import { onWorkerEvent } from './worker-events.js';
 import { statusOf, type StatusReport } from './status.js';
-import { crashVerdict, forgetWorker, killWorker, stepWorker } from './worker-driver.js';
+import { forgetWorker, killWorker } from './worker-driver.js';
 
 // Options for a reload or restart request.
 export interface ReloadRequest {
@@ -234,7 +234,7 @@ export class Master {
       case 'worker-ready-fd':
       case 'worker-exit':
       case 'worker-timer':
-        this.onWorkerEvent(e);
+        onWorkerEvent(this.core, e);
         return this.reconcileAll();
     }
   }
@@ -266,55 +266,6 @@ export class Master {
     }
     void applyConfig(core, config, { rollUnchanged: e.rollUnchanged, app: e.app, mode: e.mode, reason: e.reason }).then(e.reply);
     this.reconcileAll();
-  }
-
-  private onWorkerEvent(e: Extract<MasterEvent, { type: 'worker-message' | 'worker-ready-fd' | 'worker-exit' | 'worker-timer' }>): void {
-    const core = this.core;
-    const w = core.workers.get(e.key);
-    if (!w) return;
-    const app = core.apps.get(w.app)!;
-    if (e.type === 'worker-message') {
-      const msg = parseWorkerMessage(e.raw);
-      if (msg?.type === 'supervisor:hello') w.saidHello = true;
-      if (msg?.type === 'supervisor:ready') stepWorker(core, w, { type: 'ready' });
-      if (msg?.type === 'supervisor:metrics') core.notify({ type: 'worker-metrics', worker: core.ref(w), id: msg.id, metrics: msg.metrics, error: msg.error ?? null });
-      return;
-    }
-    if (e.type === 'worker-ready-fd') {
-      stepWorker(core, w, { type: 'ready' });
-      return;
-    }
-    if (e.type === 'worker-timer') {
-      w.timers.delete(e.timer);
-      const t = stepWorker(core, w, { type: 'timer', timer: e.timer });
-      if (t.readyTimedOut && abortsOnFailure(app, w.generation)) {
-        abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) was not ready within ${targetSpec(app).listen_timeout} ms`);
-      }
-      if (t.to === 'exited') forgetWorker(core, app, w);
-      return;
-    }
-    // worker-exit
-    w.exitedAt = core.effects.now();
-    const aborting = abortsOnFailure(app, w.generation) && w.stopReason === null;
-    const verdict = crashVerdict(core, app, w, aborting);
-    const uptimeMs = w.exitedAt - w.startedAt;
-    const t = stepWorker(core, w, { type: 'exit', code: e.code, signal: e.signal, verdict });
-    core.notify({ type: 'worker-exit', worker: core.ref(w), code: e.code, signal: e.signal, outcome: t.outcome ?? 'expected', uptimeMs, stopReason: w.stopReason });
-    if (t.outcome === 'crash') app.restarts.set(w.slot, (app.restarts.get(w.slot) ?? 0) + 1);
-    if (t.outcome === 'crash' && verdict.kind === 'restart') {
-      core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: verdict.delayMs, reason: 'crash' });
-    }
-    if (aborting && t.outcome === 'crash') {
-      abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) exited before it was ready (${e.signal ?? `code ${e.code}`})`);
-    }
-    if (t.to === 'fatal' && verdict.kind === 'fatal') {
-      app.status = 'fatal';
-      app.fatalReason = `worker ${w.slot}: ${verdict.reason}`;
-      core.notify({ type: 'app-fatal', app: app.name, reason: app.fatalReason });
-      failRollouts(app, `${app.name} is fatal: ${app.fatalReason}`);
-    }
-    if (t.to === 'exited') forgetWorker(core, app, w);
-    pruneSpecs(app);
   }
 
   private beginShutdown(reason: string, force: boolean): void {

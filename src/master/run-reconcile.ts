@@ -1,7 +1,6 @@
 // Carries out what the reconciler asks for, until it asks for nothing more.
 import { reconcile, type AppView } from './reconciler.js';
 import type { AppRuntime } from './app-runtime.js';
-import { targetSpec } from './app-runtime.js';
 import type { MasterCore } from './core.js';
 import { completeRollout, pruneSpecs } from './rollouts.js';
 import { finishWorker, spawnWorker } from './worker-driver.js';

@@ -1,0 +1,61 @@
+// What happens when a worker reports in: an IPC message, its ready fd, a timer, its exit.
+// Each goes through the worker's lifecycle machine; an exit is then judged (expected, done,
+// crash), may abort a rollout, back off, or make the app fatal.
+import { parseWorkerMessage } from '../protocol/ipc.js';
+import { targetSpec } from './app-runtime.js';
+import type { MasterCore } from './core.js';
+import type { MasterEvent } from './master-events.js';
+import { abortRollout, abortsOnFailure, failRollouts, pruneSpecs } from './rollouts.js';
+import { crashVerdict, forgetWorker, stepWorker } from './worker-driver.js';
+
+// The queue events that come from one worker.
+export type WorkerEvent = Extract<MasterEvent, { type: 'worker-message' | 'worker-ready-fd' | 'worker-exit' | 'worker-timer' }>;
+
+// Handles one worker event; the caller reconciles afterwards.
+export function onWorkerEvent(core: MasterCore, e: WorkerEvent): void {
+  const w = core.workers.get(e.key);
+  if (!w) return;
+  const app = core.apps.get(w.app)!;
+  if (e.type === 'worker-message') {
+    const msg = parseWorkerMessage(e.raw);
+    if (msg?.type === 'supervisor:hello') w.saidHello = true;
+    if (msg?.type === 'supervisor:ready') stepWorker(core, w, { type: 'ready' });
+    if (msg?.type === 'supervisor:metrics') core.notify({ type: 'worker-metrics', worker: core.ref(w), id: msg.id, metrics: msg.metrics, error: msg.error ?? null });
+    return;
+  }
+  if (e.type === 'worker-ready-fd') {
+    stepWorker(core, w, { type: 'ready' });
+    return;
+  }
+  if (e.type === 'worker-timer') {
+    w.timers.delete(e.timer);
+    const t = stepWorker(core, w, { type: 'timer', timer: e.timer });
+    if (t.readyTimedOut && abortsOnFailure(app, w.generation)) {
+      abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) was not ready within ${targetSpec(app).listen_timeout} ms`);
+    }
+    if (t.to === 'exited') forgetWorker(core, app, w);
+    return;
+  }
+  // worker-exit
+  w.exitedAt = core.effects.now();
+  const aborting = abortsOnFailure(app, w.generation) && w.stopReason === null;
+  const verdict = crashVerdict(core, app, w, aborting);
+  const uptimeMs = w.exitedAt - w.startedAt;
+  const t = stepWorker(core, w, { type: 'exit', code: e.code, signal: e.signal, verdict });
+  core.notify({ type: 'worker-exit', worker: core.ref(w), code: e.code, signal: e.signal, outcome: t.outcome ?? 'expected', uptimeMs, stopReason: w.stopReason });
+  if (t.outcome === 'crash') app.restarts.set(w.slot, (app.restarts.get(w.slot) ?? 0) + 1);
+  if (t.outcome === 'crash' && verdict.kind === 'restart') {
+    core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: verdict.delayMs, reason: 'crash' });
+  }
+  if (aborting && t.outcome === 'crash') {
+    abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) ${t.from === 'starting' ? 'exited before it was ready' : 'crashed after it was ready'} (${e.signal ?? `code ${e.code}`})`);
+  }
+  if (t.to === 'fatal' && verdict.kind === 'fatal') {
+    app.status = 'fatal';
+    app.fatalReason = `worker ${w.slot}: ${verdict.reason}`;
+    core.notify({ type: 'app-fatal', app: app.name, reason: app.fatalReason });
+    failRollouts(app, `${app.name} is fatal: ${app.fatalReason}`);
+  }
+  if (t.to === 'exited') forgetWorker(core, app, w);
+  pruneSpecs(app);
+}
