@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture, ROOT } from '../helpers/paths.js';
@@ -32,6 +33,36 @@ test('a Python job worker under 5 reloads: every job started is completed once, 
     assert.equal((await stopMaster(m)).code, 0);
     const jobs = checkJobLog(jobLog);
     assert.ok(jobs.started >= 10, `jobs ran (${jobs.started})`);
+    assert.deepEqual(jobs.unfinished, []);
+    assert.deepEqual(jobs.duplicated, []);
+    assert.equal(m.count(/crashed|SIGKILL/), 0);
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('a PHP job worker (interpreter php) under 3 reloads: every job started is completed once', { timeout: 60_000 }, async (t) => {
+  if (spawnSync('php', ['-r', 'exit(function_exists("pcntl_signal") ? 0 : 1);']).status !== 0) {
+    t.skip('php-cli with pcntl is not installed (.ci/run installs it)');
+    return;
+  }
+  const dir = tempDir();
+  const jobLog = path.join(dir, 'jobs.log');
+  const file = writeConfig(dir, {
+    apps: [{ name: 'php', script: path.join(ROOT, 'examples/php-job-worker.php'), interpreter: 'php', args: [dir], instances: 2, wait_ready: true, kill_timeout: '5s', env: { JOB_LOG: jobLog } }],
+  });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForLine(/app php: all workers ready/);
+    for (let gen = 2; gen <= 4; gen++) {
+      await waitFor('jobs in flight', () => checkJobLog(jobLog).unfinished.length > 0, 5000);
+      const from = m.lines.length;
+      m.signal('SIGHUP');
+      await m.waitForLine(new RegExp(`app php: reload to gen ${gen} done`), 15_000, from);
+    }
+    assert.equal((await stopMaster(m)).code, 0);
+    const jobs = checkJobLog(jobLog);
+    assert.ok(jobs.started >= 6, `jobs ran (${jobs.started})`);
     assert.deepEqual(jobs.unfinished, []);
     assert.deepEqual(jobs.duplicated, []);
     assert.equal(m.count(/crashed|SIGKILL/), 0);
