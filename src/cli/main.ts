@@ -5,13 +5,12 @@
 // saves 6 to 12 MB of RSS at no measurable cost (docs/benchmarks.md, "Metrics").
 import { EXIT } from './exit-codes.js';
 import { CliError, printError } from './output.js';
-// --- quick path (issue 3): a plain `status` never loads commander ---
+// Quick path: a plain `status` never loads commander.
 import { quickStatus } from './quick-status.js';
 
 const quick = await quickStatus(process.argv.slice(2));
 if (quick !== null) process.exit(quick); // stdout/stderr writes are synchronous on Linux: nothing is lost
 const { Command } = await import('commander');
-// --- end quick path ---
 
 const HOME_HELP = 'runtime home for the pidfile, control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)';
 
@@ -62,7 +61,7 @@ program
     process.exitCode = await check(config, opts);
   });
 
-// --- daemon and control-plane verbs (issue 3); docs/cli.md documents each exit code ---
+// Daemon and control-plane verbs; docs/cli.md documents each exit code.
 program
   .command('start')
   .description('Start a daemon master; return once every app\'s workers are ready. If a master runs already, add or update the apps of <config>.')
@@ -141,7 +140,6 @@ program
     const { daemonMain } = await import('./master-daemon.js');
     process.exitCode = await daemonMain(config, opts);
   });
-// --- end daemon and control-plane verbs ---
 
 program
   .command('metrics')

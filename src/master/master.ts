@@ -1,10 +1,9 @@
 // The master: one queue, one loop, and the public verbs (start, reload, scale, stop, status)
 // that the CLI's control socket and the signal handlers turn into queue events.
 import { loadConfig } from '../config/load.js';
-import type { AppSpec } from '../config/types.js';
 import { ConfigError } from '../config/errors.js';
 import { untrustedReason } from '../config/trust.js';
-import type { Config } from '../config/types.js';
+import type { AppSpec, Config } from '../config/types.js';
 import type { OutcomeReport } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
 import { applyConfig, summarize } from './config-apply.js';
@@ -30,6 +29,7 @@ export interface MasterOptions {
   // Accept config files others could write (sshd's StrictModes off).
   readonly insecureConfig?: boolean;
 }
+
 // Runs between loading a config and applying it (binding listening sockets before any
 // worker spawns); a rejection fails the load with its message and applies nothing.
 export type BeforeApply = (config: Config, app: string | null) => Promise<void>;
@@ -127,11 +127,6 @@ export class Master {
     return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(snapshot()) }));
   }
 
-  // The pids of every live worker, for pid records and metrics.
-  livePids(): number[] {
-    return [...this.core.workers.values()].filter((w) => w.pid !== null && w.exitedAt === null).map((w) => w.pid!);
-  }
-
   // Workers whose process is running, for samplers (memory, CPU) and metrics requests.
   liveWorkers(): { app: string; slot: number; generation: number; pid: number; key: string; ipc: boolean; sdk: boolean }[] {
     return [...this.core.workers.values()]
@@ -147,7 +142,6 @@ export class Master {
     return true;
   }
 
-  // --- daemon and log files (issue 3) ---
   // The spec an app's new workers start from (its log file paths), or null for an unknown app.
   specOf(app: string): AppSpec | null {
     const a = this.core.apps.get(app);
@@ -158,7 +152,6 @@ export class Master {
   appNames(): string[] {
     return [...this.core.apps.keys()];
   }
-  // --- end daemon and log files ---
 
   // Resolves when the queue has nothing left to do (tests with a fake clock use it).
   idle(): Promise<void> {
