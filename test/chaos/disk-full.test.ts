@@ -47,15 +47,21 @@ function padUntilFull(file: string): void {
   }
 }
 
-test('a full log disk: workers keep running, the master logs it once per file and recovers on SIGUSR1', { timeout: 60_000 }, async (t) => {
-  const fullForMs = scale(10_000, 1_500);
-  const dir = tempDir('gs-chaos-disk-');
+// A home whose logs dir is a 1 MB tmpfs, or null (with the test skipped) where mounting is not allowed.
+function homeOnSmallDisk(t: { skip(message: string): void }, prefix: string): { dir: string; home: string; logs: string } | null {
+  const dir = tempDir(prefix);
   const home = path.join(dir, 'home');
   const logs = path.join(home, 'logs');
-  if (!mountSmallTmpfs(logs)) {
-    t.skip('cannot mount a tmpfs here (needs root): the disk-full scenario needs a file system that can fill up');
-    return;
-  }
+  if (mountSmallTmpfs(logs)) return { dir, home, logs };
+  t.skip('cannot mount a tmpfs here (needs root): the disk-full scenario needs a file system that can fill up');
+  return null;
+}
+
+test('a full log disk: workers keep running, the master logs it once per file and recovers on SIGUSR1', { timeout: 60_000 }, async (t) => {
+  const fullForMs = scale(10_000, 1_500);
+  const disk = homeOnSmallDisk(t, 'gs-chaos-disk-');
+  if (!disk) return;
+  const { dir, home, logs } = disk;
   const out = path.join(logs, 'chatty-out.log');
   const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), args: [dir], instances: 2, wait_ready: true, kill_timeout: '5s' }] });
   const m = startMaster(['run', file], { SUPERVISOR_HOME: home });
@@ -99,13 +105,9 @@ test('a full log disk: workers keep running, the master logs it once per file an
 
 test('a full log disk under the daemon, master log included: the master keeps running and recovers on SIGUSR1', { timeout: 60_000 }, async (t) => {
   const fullForMs = scale(10_000, 1_500);
-  const dir = tempDir('gs-chaos-diskd-');
-  const home = path.join(dir, 'home');
-  const logs = path.join(home, 'logs');
-  if (!mountSmallTmpfs(logs)) {
-    t.skip('cannot mount a tmpfs here (needs root): the disk-full scenario needs a file system that can fill up');
-    return;
-  }
+  const disk = homeOnSmallDisk(t, 'gs-chaos-diskd-');
+  if (!disk) return;
+  const { dir, home, logs } = disk;
   const out = path.join(logs, 'chatty-out.log');
   const masterLog = path.join(logs, 'supervisor.log');
   const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), args: [dir], instances: 2, wait_ready: true, kill_timeout: '5s' }] });
