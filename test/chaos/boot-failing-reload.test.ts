@@ -11,7 +11,7 @@ import { cli } from '../helpers/cli.js';
 import { freePort, get } from '../helpers/http.js';
 import { keepAliveLoad } from '../helpers/keepalive-load.js';
 import { waitFor } from '../helpers/wait.js';
-import { workersOf } from '../helpers/workers.js';
+import { workersOf, pidsOfGeneration } from '../helpers/workers.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { report, scale } from '../helpers/chaos.js';
 import { waitSettled } from '../helpers/control.js';
@@ -55,7 +55,7 @@ test('a reload to a generation that crashes at boot is aborted; the old generati
     }
     const settled = await waitSettled(m.home);
     assert.equal(settled.apps[0]!.generation, 1, 'the app is still at generation 1');
-    assert.deepEqual(workersOf(m.pid).map((w) => w.pid).sort(), before, 'the old workers were never touched');
+    assert.deepEqual(pidsOfGeneration(m.pid, 1), before, 'the old workers were never touched');
     // And after: the old generation still answers.
     for (let i = 0; i < 10; i++) assert.equal((await get(port, '/')).status, 200);
     const okBefore = load.stats.ok;

@@ -9,7 +9,7 @@ import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture, ROOT } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
-import { environ, workersOf } from '../helpers/workers.js';
+import { environ, workersOf, pidsOfGeneration } from '../helpers/workers.js';
 import { checkJobLog } from '../helpers/job-log.js';
 import { alive, pidsMatching } from '../helpers/procs.js';
 
@@ -68,7 +68,7 @@ test('readiness on SUPERVISOR_READY_FD; a worker that never signals aborts the r
     m.signal('SIGHUP');
     await m.waitForLine(/app sh: reload to gen 2 aborted .*not ready within 800 ms/);
     await waitFor('the new generation is gone', () => workersOf(m.pid).every((w) => w.generation === 1) && workersOf(m.pid).length === 2);
-    assert.deepEqual(workersOf(m.pid).map((w) => w.pid).sort(), before);
+    assert.deepEqual(pidsOfGeneration(m.pid, 1), before);
   } finally {
     await stopMaster(m);
   }

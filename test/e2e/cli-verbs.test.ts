@@ -8,7 +8,7 @@ import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
-import { workersOf } from '../helpers/workers.js';
+import { workersOf, pidsOfGeneration } from '../helpers/workers.js';
 
 const job = (dir: string, name: string, extra: Record<string, unknown> = {}) => ({
   name, script: fixture('job-worker.mjs'), args: [dir], instances: 1, wait_ready: true, listen_timeout: 1500, kill_timeout: '5s', env: { JOB_LOG: path.join(dir, `${name}.log`) }, ...extra,
@@ -61,7 +61,7 @@ test('reload of a change that never becomes ready exits 1 with the reason; the o
     assert.match(res.stderr, /^supervisor: reload failed: .*not ready within 700 ms/m);
     assert.match(res.stdout, /rolling reload gen 1 -> 2/, 'progress was printed before the failure');
     await waitFor('only the old generation', () => workersOf(m.pid).every((w) => w.generation === 1));
-    assert.deepEqual(workersOf(m.pid).map((w) => w.pid).sort(), before);
+    assert.deepEqual(pidsOfGeneration(m.pid, 1), before);
   } finally {
     await stopMaster(m);
   }

@@ -20,3 +20,8 @@ export function workersOf(masterPid: number): { pid: number; app: string; slot: 
     return [{ pid, app: env.SUPERVISOR_APP, slot: Number(env.SUPERVISOR_WORKER_ID), generation: Number(env.SUPERVISOR_GENERATION) }];
   });
 }
+
+// The sorted pids of a master's workers of one generation (a newer one may be starting beside it).
+export function pidsOfGeneration(masterPid: number, generation: number): number[] {
+  return workersOf(masterPid).filter((w) => w.generation === generation).map((w) => w.pid).sort();
+}
