@@ -3,15 +3,8 @@
 import type { ControlResponse, ControlVerb } from '../protocol/control.js';
 import { homePaths, resolveHome } from '../runtime/home.js';
 import { request } from './control-client.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { exitCodeOf } from './exit-codes.js';
 import { CliError } from './output.js';
-
-// The exit code for a master's error code.
-export function exitFor(code: string | undefined): ExitCode {
-  if (code === 'E_UNKNOWN_APP') return EXIT.UNKNOWN_APP;
-  if (code === 'E_BAD_REQUEST' || code === 'E_VERSION') return EXIT.USAGE;
-  return EXIT.FAILED;
-}
 
 // Options every verb that talks to the master takes.
 export interface MasterCallOptions { readonly home?: string }
@@ -20,6 +13,6 @@ export interface MasterCallOptions { readonly home?: string }
 export async function callMaster(opts: MasterCallOptions, verb: ControlVerb, args: Record<string, unknown> = {}, progress = false, failPrefix = ''): Promise<ControlResponse> {
   const socket = homePaths(resolveHome(opts.home)).socket;
   const res = await request(socket, verb, args, progress ? (line) => process.stdout.write(line + '\n') : undefined);
-  if (!res.ok) throw new CliError(`${failPrefix}${res.message ?? `${verb} failed`}`, exitFor(res.code));
+  if (!res.ok) throw new CliError(`${failPrefix}${res.message ?? `${verb} failed`}`, exitCodeOf(res.code));
   return res;
 }

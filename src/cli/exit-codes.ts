@@ -1,4 +1,6 @@
-// The exit codes of every `supervisor` verb. docs/cli.md documents each; a test checks that.
+// The exit codes of every `supervisor` verb, and the one each error code of the master maps
+// to. docs/cli.md documents both; tests check that.
+import type { ErrorCode } from '../protocol/codes.js';
 
 // Exit codes as a contract, s6-style.
 export const EXIT = {
@@ -19,3 +21,23 @@ export const EXIT = {
 
 // One of the documented exit codes.
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+// The exit code for each error code the master can answer with.
+export const EXIT_FOR_CODE: Readonly<Record<ErrorCode, ExitCode>> = {
+  E_BAD_REQUEST: EXIT.USAGE,
+  E_VERSION: EXIT.USAGE,
+  E_UNKNOWN_APP: EXIT.UNKNOWN_APP,
+  E_CONFIG: EXIT.USAGE,
+  E_BIND: EXIT.FAILED,
+  E_ABORTED: EXIT.FAILED,
+  E_FATAL: EXIT.FAILED,
+  E_BUSY: EXIT.FAILED,
+  E_SHUTTING_DOWN: EXIT.FAILED,
+  E_TIMEOUT: EXIT.TIMEOUT,
+  E_INTERNAL: EXIT.FAILED,
+};
+
+// The exit code for an answer's error code (a code this CLI does not know is a failure).
+export function exitCodeOf(code: string | undefined): ExitCode {
+  return code !== undefined && Object.hasOwn(EXIT_FOR_CODE, code) ? EXIT_FOR_CODE[code as ErrorCode] : EXIT.FAILED;
+}

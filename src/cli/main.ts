@@ -116,6 +116,17 @@ program
   });
 
 program
+  .command('forget')
+  .description('Drop a config file from the master: its apps stop gracefully and leave; it is no longer reloaded or watched. Waits and prints progress.')
+  .argument('<config>', 'the ecosystem file, as it was started')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 forgotten, 1 failed, 3 no master running, 4 the master has no such config file, 5 permission denied.')
+  .action(async (config: string, opts: { home?: string }) => {
+    const { forget } = await import('./forget.js');
+    process.exitCode = await forget(config, opts);
+  });
+
+program
   .command('logs')
   .description('Print the last lines of the log files (one app, or every app and the master); -f follows them.')
   .argument('[app]', 'only this app')

@@ -4,7 +4,7 @@ import { bootMaster } from '../master/boot.js';
 import { acquirePidfile, releasePidfile } from '../runtime/pidfile.js';
 import { formatNotice } from '../master/log-lines.js';
 import { pid1Warning } from '../runtime/pid1.js';
-import { checkedConfig } from './config-arg.js';
+import { loadedConfig } from './config-arg.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -22,7 +22,8 @@ export interface RunOptions {
 export async function runForeground(configFile: string, opts: RunOptions): Promise<ExitCode> {
   // stdout/stderr may be a file on a full disk: a failed log write must never kill the master.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  const config = await checkedConfig(configFile, opts);
+  // Read once here (in the loader child, in the file's folder); the master boots with it.
+  const preloaded = await loadedConfig(configFile, opts);
   const home = openHome(opts.home);
   const jsonLogs = opts.jsonLogs ?? false;
   // Our own lines go to stderr, as JSON too with --json-logs.
@@ -39,7 +40,8 @@ export async function runForeground(configFile: string, opts: RunOptions): Promi
   if (takeover) say('warn', takeover);
   try {
     const booted = await bootMaster({
-      configFile: config,
+      configFile: preloaded.file,
+      preloaded,
       home,
       jsonLogs,
       insecureConfig: opts.insecureConfig ?? false,

@@ -5,7 +5,7 @@ import { launchDaemon } from '../runtime/daemonize.js';
 import { liveMasterPid } from '../runtime/pidfile.js';
 import { callMaster } from './call.js';
 import { checkedConfig } from './config-arg.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { EXIT, exitCodeOf, type ExitCode } from './exit-codes.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
 
@@ -29,9 +29,11 @@ async function runningMaster(home: string): Promise<number | null> {
   }
 }
 
-// Starts the daemon (or updates the running one); resolves with the exit code.
+// Starts the daemon (or updates the running one); resolves with the exit code. The config is
+// evaluated once, by the master that runs it (the daemon, or the running master), which
+// reports a bad config back with E_CONFIG: the launcher does not evaluate it itself.
 export async function start(configFile: string, opts: StartOptions): Promise<ExitCode> {
-  const config = await checkedConfig(configFile, opts);
+  const config = checkedConfig(configFile, opts);
   const umask = parseUmask(opts.umask);
   const home = openHome(opts.home);
   const pid = await runningMaster(home.dir);
@@ -44,7 +46,8 @@ export async function start(configFile: string, opts: StartOptions): Promise<Exi
   const holder = liveMasterPid(home.pidfile);
   if (holder !== null) throw new CliError(`a master (pid ${holder}) holds ${home.pidfile} but does not answer on ${home.socket}; it may still be starting`, EXIT.FAILED);
   const result = await launchDaemon({ config, home, umask, jsonLogs: opts.jsonLogs ?? false, env: opts.env ?? null, insecureConfig: opts.insecureConfig ?? false });
-  if (!result.ok) throw new CliError(`start failed: ${result.message}`, result.kind === 'config' ? EXIT.USAGE : EXIT.FAILED);
+  if (!result.ok && result.kind === 'config') throw new CliError(`config rejected, nothing changed:\n${result.message}`, EXIT.USAGE);
+  if (!result.ok) throw new CliError(`start failed: ${result.message}`, result.code ? exitCodeOf(result.code) : EXIT.FAILED);
   process.stdout.write(`master started (pid ${result.pid}); every app's workers are ready. Logs: ${home.logs}\n`);
   return EXIT.OK;
 }

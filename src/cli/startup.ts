@@ -3,8 +3,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/load.js';
-import { ConfigError } from '../config/errors.js';
+import { loadConfigIsolated } from '../config/load-isolated.js';
 import { renderSystemdUnit, UNIT_NAME } from '../deploy/systemd-unit.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { CliError } from './output.js';
@@ -23,13 +22,9 @@ export async function startup(platform: string, configFile: string, opts: Startu
   if (platform !== 'systemd') throw new CliError(`unsupported platform "${platform}"; expected "systemd"`, EXIT.USAGE);
   const name = opts.name ?? 'supervisor';
   if (!UNIT_NAME.test(name)) throw new CliError(`--name "${name}": expected letters, digits, ":", "_", ".", "@" or "-"`, EXIT.USAGE);
-  let config;
-  try {
-    config = await loadConfig(path.resolve(configFile));
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, EXIT.USAGE);
-    throw error;
-  }
+  const loaded = await loadConfigIsolated(path.resolve(configFile), { insecure: true });
+  if (!loaded.ok) throw new CliError(loaded.error.message, EXIT.USAGE);
+  const config = loaded.config;
   const cli = [process.execPath, path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js')];
   const unit = renderSystemdUnit({ name, config, cli, home: opts.home ? path.resolve(opts.home) : null, user: opts.user ?? null });
   if (!opts.install) {

@@ -1,13 +1,10 @@
-// Loads a JavaScript ecosystem file as Node would, but fresh each time: ESM is cached by URL
-// (so a new query string re-evaluates it), CommonJS by filename (so the cache entry goes).
+// Loads a JavaScript ecosystem file as Node would. It runs in the short-lived loader child
+// (one file per process), so there is no module cache to bust and nothing stays behind.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { types } from 'node:util';
-
-const requireHere = createRequire(import.meta.url);
-let importSeq = 0;
 
 async function nearestPackageType(dir: string): Promise<string | null> {
   for (let cur = dir; ; cur = path.dirname(cur)) {
@@ -21,41 +18,27 @@ async function nearestPackageType(dir: string): Promise<string | null> {
   }
 }
 
-// ESM is cached by URL, so a fresh query string evaluates the current file again.
-async function importFresh(file: string): Promise<unknown> {
-  const ns = (await import(`${pathToFileURL(file).href}?reload=${Date.now()}-${++importSeq}`)) as Record<string, unknown>;
+async function importDefault(file: string): Promise<unknown> {
+  const ns = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   return 'default' in ns ? ns.default : { ...ns };
 }
 
-// Drops the config file and the project files it requires (not node_modules) from require's
-// cache, so an edit of either is seen on the next load.
-function forgetCached(file: string): void {
-  const dir = path.dirname(file) + path.sep;
-  for (const key of Object.keys(requireHere.cache)) {
-    if (key === file || (key.startsWith(dir) && !key.includes(`${path.sep}node_modules${path.sep}`))) delete requireHere.cache[key];
-  }
+function unwrap(value: unknown): unknown {
+  if (!types.isModuleNamespaceObject(value)) return value;
+  const ns = value as Record<string, unknown>;
+  return 'default' in ns ? ns.default : { ...ns };
 }
 
-// CommonJS is cached by filename, so drop the cache entries before requiring it again.
-async function requireFresh(file: string): Promise<unknown> {
-  forgetCached(file);
-  let value: unknown;
+// The module's export (default export, or module.exports).
+export async function loadModule(file: string): Promise<unknown> {
+  const esm = file.endsWith('.mjs') || (file.endsWith('.js') && (await nearestPackageType(path.dirname(file))) === 'module');
+  if (esm) return importDefault(file);
   try {
-    value = requireHere(file);
+    // A .js file with ESM syntax loads through require(esm) as a namespace object.
+    return unwrap(createRequire(file)(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return importFresh(file);
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return importDefault(file);
     throw error;
-  } finally {
-    forgetCached(file);
   }
-  // A .js file with ESM syntax was loaded by require(esm), which caches it by URL: import it fresh.
-  if (types.isModuleNamespaceObject(value)) return importFresh(file);
-  return value;
-}
-
-// The module's export (default export, or module.exports), evaluated from the current file.
-export async function loadModuleFresh(file: string): Promise<unknown> {
-  const esm = file.endsWith('.mjs') || (file.endsWith('.js') && (await nearestPackageType(path.dirname(file))) === 'module');
-  return esm ? importFresh(file) : requireFresh(file);
 }

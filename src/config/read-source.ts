@@ -1,20 +1,21 @@
-// Reads an ecosystem file into a plain value: JSON is parsed (never evaluated); .js/.cjs/.mjs
-// files are loaded as PM2 loads them (module.exports or export default), fresh on every reload.
+// Reads an ecosystem file into a plain value, with one reader per file name ending: JSON is
+// parsed (never evaluated); .js/.cjs/.mjs files are loaded as PM2 loads them (module.exports
+// or export default). Runs only in the loader child (load-isolated.ts), never in the master.
+// Error texts name the file and never echo its bytes.
 import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from './errors.js';
-import { loadModuleFresh } from './load-module.js';
+import { jsonErrorAt } from './json-error.js';
+import { loadModule } from './load-module.js';
 
 // Files larger than this are refused before they are read.
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
+// Turns the text of a config file into a plain value (or throws ConfigError).
+export type ConfigReader = (file: string, text: string) => Promise<unknown>;
+
 const fail = (file: string, message: string): never => {
   throw new ConfigError(file, [{ path: '', message }]);
 };
-
-// True for the names PM2 loads as JavaScript.
-export function isScriptConfig(file: string): boolean {
-  return /\.(c|m)?js$/.test(file);
-}
 
 function fsMessage(error: NodeJS.ErrnoException): string {
   switch (error.code) {
@@ -23,7 +24,7 @@ function fsMessage(error: NodeJS.ErrnoException): string {
     case 'EACCES': case 'EPERM': return `permission denied (${error.code}); expected a file the master can read`;
     case 'EISDIR': return 'is a directory; expected an ecosystem file';
     case 'ENOTDIR': return 'a part of the path is not a directory';
-    default: return `cannot read the file: ${error.code ?? error.message}`;
+    default: return `cannot read the file: ${error.code ?? 'unknown error'}`;
   }
 }
 
@@ -53,50 +54,67 @@ function decodeText(file: string, bytes: Buffer): string {
   return text.replace(/^\uFEFF/, '');
 }
 
-function jsonErrorMessage(text: string, error: Error): string {
-  const at = /position (\d+)/.exec(error.message);
-  if (!at) return `invalid JSON: ${error.message}`;
-  const pos = Number(at[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return `invalid JSON at line ${line}, column ${column}: ${error.message.replace(/ in JSON at position \d+.*$/s, '')}`;
+// V8's message without the quoted text it may carry.
+function jsonProblem(error: Error): string {
+  const plain = error.message.replace(/( in JSON)? at position \d+.*$/s, '');
+  return /^Unexpected token/.test(plain) ? 'unexpected character' : plain.charAt(0).toLowerCase() + plain.slice(1);
 }
 
-async function readJson(file: string): Promise<unknown> {
-  const text = decodeText(file, await readFile(file).catch((error: NodeJS.ErrnoException) => fail(file, fsMessage(error))));
+const readJson: ConfigReader = async (file, text) => {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    return fail(file, jsonErrorMessage(text, error as Error));
+    const at = jsonErrorAt(text);
+    return fail(file, `invalid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${jsonProblem(error as Error)}`);
   }
+};
+
+// A thrown error as one line: a SyntaxError loses the quoted source token V8 puts in it.
+function thrownText(file: string, err: Error): string {
+  if (err.name === 'SyntaxError') {
+    const line = new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`).exec(err.stack ?? '')?.[1];
+    return `SyntaxError: ${err.message.replace(/\s*'[^']*'|\s*"[^"]*"/g, '')}${line ? ` (line ${line})` : ''}`;
+  }
+  const where = err.stack?.split('\n').find((l) => l.includes(file))?.trim();
+  return `${err.name}: ${err.message}${where ? ` (${where})` : ''}`;
 }
 
-async function readScript(file: string): Promise<unknown> {
-  decodeText(file, await readFile(file).catch((error: NodeJS.ErrnoException) => fail(file, fsMessage(error)))); // refuse binary before running it
+const readScript: ConfigReader = async (file) => {
   let value: unknown;
   try {
-    value = await loadModuleFresh(file);
+    value = await loadModule(file);
   } catch (error) {
-    const err = error as Error;
-    const where = err.stack?.split('\n').find((l) => l.includes(file))?.trim();
-    return fail(file, `the module threw while loading: ${err.name}: ${err.message}${where ? ` (${where})` : ''}`);
+    return fail(file, `the module threw while loading: ${thrownText(file, error as Error)}`);
   }
   if (value && typeof value === 'object' && 'then' in value && typeof (value as { then: unknown }).then === 'function') {
     try {
       value = await (value as Promise<unknown>);
     } catch (error) {
-      return fail(file, `the exported promise rejected: ${(error as Error).message}`);
+      return fail(file, `the exported promise rejected: ${thrownText(file, error as Error)}`);
     }
   }
   if (value === undefined || (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)) {
     return fail(file, 'the module exports nothing usable; expected `module.exports = { apps: [...] }` or `export default { apps: [...] }`');
   }
   return value;
+};
+
+// The reader of each file name ending; anything else is read as JSON. Add a format here.
+export const READERS: ReadonlyMap<string, ConfigReader> = new Map([
+  ['.json', readJson],
+  ['.js', readScript],
+  ['.cjs', readScript],
+  ['.mjs', readScript],
+]);
+
+function readerFor(file: string): ConfigReader {
+  for (const [ending, reader] of READERS) if (file.endsWith(ending)) return reader;
+  return readJson;
 }
 
 // Reads one ecosystem file; throws ConfigError with a one-line reason when it cannot.
 export async function readEcosystem(file: string): Promise<unknown> {
   await checkFile(file);
-  return isScriptConfig(file) ? readScript(file) : readJson(file);
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => fail(file, fsMessage(error)));
+  return readerFor(file)(file, decodeText(file, bytes));
 }

@@ -1,14 +1,12 @@
 // The master's model of one app: desired state (generation, instances, specs) kept apart
 // from actual state (worker records), as runit's want/state and gunicorn's manage_workers do.
+// Only app-driver.ts writes the app-level fields (state, instances, rollouts, waiters).
 import type { AppSpec } from '../config/types.js';
 import type { CrashStreak } from '../worker/backoff.js';
 import type { StopReason, TimerName, WorkerState } from '../worker/states.js';
+import type { AppState } from './app-states.js';
 import type { WorkerHandle } from './effects.js';
-
-// How a reload or restart finished, as told to whoever waits for it.
-export interface OutcomeReport { readonly ok: boolean; readonly message: string }
-// Someone waiting for an outcome: a CLI call, a test.
-export type Waiter = (report: OutcomeReport) => void;
+import type { Waiter } from './outcome.js';
 
 // One worker incarnation, in a slot, of a generation.
 export interface WorkerRecord {
@@ -29,32 +27,37 @@ export interface WorkerRecord {
   saidHello: boolean;
 }
 
-// A rolling reload (or an all-at-once restart) in progress.
+// How a rollout replaces workers: new first (rolling), or all at once (restart).
+export type RollMode = 'rolling' | 'restart';
+
+// A rolling reload (or an all-at-once restart, or a start) in progress.
 export interface Rollout {
   readonly from: number;
   readonly to: number;
-  readonly mode: 'rolling' | 'restart';
+  readonly mode: RollMode;
   readonly reason: string;
   readonly startedAt: number;
+  // The request that began it; its notices carry this id.
+  readonly request: number | null;
+  // A start (from nothing, or from fatal): crashes back off instead of aborting it.
+  readonly fresh: boolean;
   readonly waiters: Waiter[];
 }
 
 // A reload asked for while another ran: merged into exactly one follow-up.
 export interface PendingRollout {
   spec: AppSpec;
-  mode: 'rolling' | 'restart';
+  mode: RollMode;
   reason: string;
+  readonly request: number | null;
   readonly waiters: Waiter[];
 }
-
-// Whether the app runs, is stopping, is stopped, or gave up after a crash loop.
-export type AppStatus = 'running' | 'stopping' | 'stopped' | 'fatal';
 
 // Everything the master knows about one app.
 export interface AppRuntime {
   readonly name: string;
-  configFile: string;
-  status: AppStatus;
+  readonly configFile: string;
+  state: AppState;
   fatalReason: string | null;
   readonly specs: Map<number, AppSpec>;
   generation: number;
@@ -65,16 +68,19 @@ export interface AppRuntime {
   readonly restarts: Map<number, number>;
   rollout: Rollout | null;
   pending: PendingRollout | null;
+  readonly scaleWaiters: Waiter[];
   readonly stopWaiters: Waiter[];
   removeWhenStopped: boolean;
+  // The request whose operation (start, reload, scale, stop) is under way; tags notices.
+  request: number | null;
 }
 
-// A new app at generation 0, with no workers yet; its first rollout starts it.
+// A new app at generation 0, stopped, with no workers; being applied starts it.
 export function createApp(name: string, configFile: string): AppRuntime {
   return {
     name,
     configFile,
-    status: 'running',
+    state: 'stopped',
     fatalReason: null,
     specs: new Map(),
     generation: 0,
@@ -85,8 +91,10 @@ export function createApp(name: string, configFile: string): AppRuntime {
     restarts: new Map(),
     rollout: null,
     pending: null,
+    scaleWaiters: [],
     stopWaiters: [],
     removeWhenStopped: false,
+    request: null,
   };
 }
 

@@ -9,7 +9,8 @@ import type { MasterNotice } from './notices.js';
 import { controlHandlers } from './control-handlers.js';
 import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
-import type { OutcomeReport } from './app-runtime.js';
+import type { Config } from '../config/types.js';
+import { failed, type Outcome } from './outcome.js';
 import { reapLeftovers, recordWorkerPids } from '../runtime/worker-pids.js';
 import { spawnContext } from '../worker/spawn-context.js';
 import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
@@ -41,6 +42,8 @@ export interface BootOptions {
   readonly echoWorkerOutput?: boolean;
   // Stop with a failure once every app is fatal; a start where some app runs is not a failure.
   readonly exitWhenIdle?: boolean;
+  // The config file, already read (`run` and the daemon read it before booting; not read twice).
+  readonly preloaded?: Config;
 }
 
 // Something started alongside the master and stopped after it.
@@ -53,7 +56,7 @@ export interface Attachment {
 // A booted master: wait for it to stop, then everything it started is closed.
 export interface BootedMaster {
   readonly master: Master;
-  readonly started: OutcomeReport;
+  readonly started: Outcome;
   // Resolves once the master stopped and every attachment is closed.
   readonly done: Promise<void>;
   // Why the master stopped by itself (start failed, every app fatal), or null.
@@ -63,8 +66,7 @@ export interface BootedMaster {
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
-  const master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), { insecureConfig: opts.insecureConfig ?? false });
-  master.setBeforeApply((config, app) => listeners.prepare(config, app));
+  const master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), { insecureConfig: opts.insecureConfig ?? false, binder: listeners });
   const print = (notice: MasterNotice) => {
     const line = formatNotice(notice, opts.jsonLogs);
     if (line) opts.sink.write(line.stream, line.text);
@@ -95,6 +97,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const configWatch = watchConfigFiles(master, [opts.configFile], log);
   master.observe((n) => {
     if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
+    if (n.type === 'config-forgotten') configWatch.remove(n.file);
   });
   attachments.push(configWatch, watchApps(master, opts.home.dir, log));
   // Failures that stop the master by themselves (see docs/signals.md, "run in a container").
@@ -104,10 +107,10 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     master.shutdown(why);
   };
   const stopWatching = opts.exitWhenIdle ? watchForIdle(master, fail) : () => undefined;
-  let started = await master.start(opts.configFile, { env: opts.env ?? null });
+  let started = await master.start(opts.configFile, { env: opts.env ?? null, ...(opts.preloaded ? { preloaded: opts.preloaded } : {}) });
   const metricsError = await metrics.firstListen;
   if (metricsError) {
-    started = { ok: false, message: metricsError.message };
+    started = failed('E_BIND', metricsError.message);
     fail('start failed');
   } else if (!started.ok && !(opts.exitWhenIdle && someAppRuns(await master.status()))) fail('start failed');
   const done = master.whenStopped().then(async () => {

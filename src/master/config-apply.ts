@@ -1,67 +1,85 @@
-// Applies a loaded config: added apps start, removed apps stop, changed apps roll with their
-// new spec, instance-only changes scale, unchanged apps roll only when asked (SIGHUP).
+// Applies a loaded config for the requests that asked for it: added apps start, removed apps
+// stop, changed apps roll, instance-only changes scale, unchanged apps roll only when a
+// reload asked (SIGHUP). Each app gets one event; each request hears once every app in its
+// scope has settled.
 import { diffConfigs } from '../config/diff.js';
 import type { AppSpec, Config } from '../config/types.js';
-import type { OutcomeReport } from './app-runtime.js';
-import { createApp, targetSpec } from './app-runtime.js';
+import type { AppEvent } from './app-machine.js';
+import { feedApp } from './app-driver.js';
+import { createApp, targetSpec, type AppRuntime } from './app-runtime.js';
+import type { LoadRequest } from './config-files.js';
 import type { MasterCore } from './core.js';
-import { beginRollout } from './rollouts.js';
+import { failed, fanIn, type Waiter } from './outcome.js';
 
-// What to apply and how.
-export interface ApplyOptions {
-  readonly rollUnchanged: boolean;
-  readonly app: string | null;
-  readonly mode: 'rolling' | 'restart';
-  readonly reason: string;
+const inScope = (r: LoadRequest, name: string) => r.app === null || r.app === name;
+
+// Why `config` cannot be applied beside the other files, or null: an app of another file
+// that has not stopped already has one of its names.
+export function clashOf(core: MasterCore, config: Config): string | null {
+  for (const spec of config.apps) {
+    const other = core.apps.get(spec.name);
+    if (other && other.configFile !== config.file && other.state !== 'stopped') return `app "${spec.name}" is already defined by ${other.configFile}`;
+  }
+  return null;
 }
 
-// Applies `config`; the promise settles when every start, reload and stop it began is done.
-export function applyConfig(core: MasterCore, config: Config, opts: ApplyOptions): Promise<OutcomeReport> {
-  const ours = [...core.apps.values()].filter((a) => a.configFile === config.file && a.status !== 'stopped' && !a.removeWhenStopped);
+type Step = { name: string; waiting: LoadRequest[]; event: (waiters: Waiter[]) => AppEvent; app: () => AppRuntime | null };
+
+// Applies `config` (its file passed every check) for `requests`.
+export function applyConfig(core: MasterCore, config: Config, requests: readonly LoadRequest[]): void {
+  const ours = [...core.apps.values()].filter((a) => a.configFile === config.file && !a.removeWhenStopped && a.specs.has(a.generation));
   const diff = diffConfigs(ours.map(targetSpec), config);
-  const only = (name: string) => opts.app === null || opts.app === name;
-  const outcomes: Promise<OutcomeReport>[] = [];
-  const track = (register: (resolve: (r: OutcomeReport) => void) => void) => outcomes.push(new Promise(register));
+  const scoped = (name: string) => requests.filter((r) => inScope(r, name));
+  const first = (rs: LoadRequest[]) => rs[0]?.id ?? null;
+  const reason = (rs: LoadRequest[]) => rs[0]?.reason ?? 'reload';
+  const mode = (rs: LoadRequest[]) => (rs.some((r) => r.mode === 'restart') ? 'restart' : 'rolling');
+  const steps: Step[] = [];
+  const quiet: string[] = [];
+  const roll = (spec: AppSpec, rs: LoadRequest[], app: () => AppRuntime | null): Step => ({
+    name: spec.name, waiting: rs, app, event: (waiters) => ({ type: 'applied', change: 'roll', spec, mode: mode(rs), reason: reason(rs), request: first(rs), waiters }),
+  });
 
-  const clash = diff.added.find((a) => core.apps.has(a.name) && core.apps.get(a.name)!.configFile !== config.file && core.apps.get(a.name)!.status !== 'stopped');
-  if (clash) return Promise.resolve({ ok: false, message: `app "${clash.name}" is already defined by ${core.apps.get(clash.name)!.configFile}` });
+  for (const spec of diff.added) {
+    const rs = scoped(spec.name);
+    if (rs.length === 0) continue;
+    // An app of this file still stopping after its removal cannot be created again yet (app: null).
+    steps.push(roll(spec, rs, () => {
+      if (core.apps.get(spec.name)?.removeWhenStopped) return null;
+      const app = createApp(spec.name, config.file);
+      core.apps.set(spec.name, app);
+      return app;
+    }));
+  }
+  const byName = (name: string) => () => core.apps.get(name) ?? null;
+  for (const name of diff.removed) {
+    const rs = requests.filter((r) => r.app === null);
+    if (rs.length) steps.push({ name, waiting: rs, app: byName(name), event: (waiters) => ({ type: 'stop', remove: true, request: first(rs), waiters }) });
+  }
+  for (const spec of diff.changed) {
+    const rs = scoped(spec.name);
+    if (rs.length) steps.push(roll(spec, rs, byName(spec.name)));
+  }
+  for (const spec of [...diff.scaled, ...diff.unchanged]) {
+    const rs = scoped(spec.name);
+    if (rs.length === 0) continue;
+    if (rs.some((r) => r.rollUnchanged)) steps.push(roll(spec, rs, byName(spec.name)));
+    else if (diff.scaled.includes(spec)) steps.push({ name: spec.name, waiting: rs, app: byName(spec.name), event: (waiters) => ({ type: 'applied', change: 'scale', spec, request: first(rs), waiters }) });
+    else quiet.push(spec.name);
+  }
 
-  for (const spec of diff.added.filter((a) => only(a.name))) {
-    const app = createApp(spec.name, config.file);
-    app.instances = spec.instances;
-    core.apps.set(spec.name, app);
-    track((resolve) => beginRollout(core, app, spec, 'rolling', opts.reason, [resolve]));
-  }
-  for (const name of diff.removed.filter(only)) {
-    const app = core.apps.get(name)!;
-    app.status = 'stopping';
-    app.removeWhenStopped = true;
-    track((resolve) => app.stopWaiters.push(resolve));
-  }
-  const roll = (spec: AppSpec) => {
-    const app = core.apps.get(spec.name)!;
-    if (spec.instances !== targetSpec(app).instances) app.instances = spec.instances;
-    track((resolve) => beginRollout(core, app, spec, opts.mode, opts.reason, [resolve]));
-  };
-  for (const spec of diff.changed.filter((a) => only(a.name))) roll(spec);
-  for (const spec of diff.scaled.filter((a) => only(a.name))) {
-    const app = core.apps.get(spec.name)!;
-    if (opts.rollUnchanged) {
-      roll(spec);
+  // Each request hears once, when every step in its scope has settled.
+  const partials = new Map(requests.map((r) => [r, fanIn(steps.filter((s) => s.waiting.includes(r)).length, r.reply)]));
+  for (const step of steps) {
+    const waiters = step.waiting.map((r) => partials.get(r)!.pop()!);
+    const app = step.app();
+    if (app === null) {
+      for (const w of waiters) w(failed('E_BUSY', `app ${step.name} is still stopping after its removal; reload again once it stopped`));
       continue;
     }
-    app.specs.set(app.generation, spec);
-    const from = app.instances;
-    app.instances = spec.instances;
-    core.notify({ type: 'app-scaled', app: app.name, from, to: spec.instances });
+    feedApp(core, app, step.event(waiters));
   }
-  if (opts.rollUnchanged) for (const spec of diff.unchanged.filter((a) => only(a.name))) roll(spec);
-
-  return Promise.all(outcomes).then((reports) => ({
-    ok: reports.every((r) => r.ok),
-    message: reports.length ? reports.map((r) => r.message).join('\n') : 'nothing to do',
-  }));
+  for (const name of quiet) {
+    const app = core.apps.get(name);
+    if (app && !app.removeWhenStopped) feedApp(core, app, { type: 'applied', change: 'none' });
+  }
 }
-
-// A one-line summary of a config, for logs (`supervisor check` prints the same one).
-export { summarizeConfig as summarize } from '../config/summary.js';

@@ -22,6 +22,8 @@ export interface ConfigWatchOptions {
 export interface ConfigWatch {
   // Starts watching one more config file (a later `supervisor start <file>`).
   add(file: string): void;
+  // Stops reloading a file (`supervisor forget <file>`); its directory stays watched.
+  remove(file: string): void;
   // Resolves once every directory watcher is ready (initial scan done).
   ready(): Promise<void>;
   stop(): Promise<void>;
@@ -75,6 +77,11 @@ export function watchConfigFiles(master: Master, files: readonly string[], log: 
   for (const file of files) add(file);
   return {
     add,
+    remove: (file) => {
+      watched.delete(file);
+      clearTimeout(timers.get(file));
+      timers.delete(file);
+    },
     ready: async () => {
       await Promise.all([...dirs.values()].map((d) => d.ready));
     },

@@ -1,30 +1,30 @@
 // The verbs of the control socket, mapped onto the master. `reload` takes the very same
 // path as SIGHUP (Master.reload), as gunicorn's and supervisord's control planes do.
+// Outcomes pass through with their code unchanged.
 import path from 'node:path';
-import type { OutcomeReport } from './app-runtime.js';
 import type { ControlHandler, HandlerResult } from './control-server.js';
 import type { Master } from './master.js';
 import { formatNotice } from './log-lines.js';
+import type { Outcome } from './outcome.js';
 import { withUsage } from './usage.js';
 
-function outcome(r: OutcomeReport): HandlerResult {
-  if (r.ok) return { ok: true, message: r.message };
-  return { ok: false, code: /unknown app|is not in/.test(r.message) ? 'E_UNKNOWN_APP' : 'E_FAILED', message: r.message };
-}
+const answer = (o: Outcome): HandlerResult => (o.ok ? { ok: true, message: o.message } : { ok: false, code: o.code, message: o.message });
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
-// Streams the master's log lines for `app` (or all) to `progress` while `run` is pending.
-async function withProgress(master: Master, app: string | null, progress: (line: string) => void, run: () => Promise<OutcomeReport>): Promise<HandlerResult> {
+// Runs one request and streams the master's log lines caused by it (and by the requests it
+// merged into) to `progress`, and nothing else.
+async function withProgress(master: Master, progress: (line: string) => void, run: (request: number) => Promise<Outcome>): Promise<HandlerResult> {
+  const own = master.newRequestId();
+  const ids = new Set([own]);
   const unsubscribe = master.observe((n) => {
-    if (n.type === 'worker-output') return;
-    if (app !== null && 'app' in n && n.app !== app) return;
-    if (app !== null && 'worker' in n && n.worker.app !== app) return;
+    if (n.type === 'worker-output' || n.type === 'worker-metrics' || !('request' in n) || n.request === undefined || !ids.has(n.request)) return;
+    if ((n.type === 'load-merged' || n.type === 'reload-merged') && n.into !== undefined) ids.add(n.into);
     const line = formatNotice(n, false);
     if (line) progress(line.text);
   });
   try {
-    return outcome(await run());
+    return answer(await run(own));
   } finally {
     unsubscribe();
   }
@@ -35,19 +35,24 @@ export function controlHandlers(master: Master, extra: Partial<Record<string, Co
   return {
     ping: async () => ({ ok: true, data: { pid: process.pid } }),
     status: async () => ({ ok: true, data: await withUsage(await master.status()) }),
-    reload: async (req, progress) => withProgress(master, str(req.args.app), progress, () => master.reload({ app: str(req.args.app), reason: 'supervisor reload' })),
-    restart: async (req, progress) => withProgress(master, str(req.args.app), progress, () => master.restart({ app: str(req.args.app), reason: 'supervisor restart' })),
+    reload: async (req, progress) => withProgress(master, progress, (request) => master.reload({ app: str(req.args.app), reason: 'supervisor reload', request })),
+    restart: async (req, progress) => withProgress(master, progress, (request) => master.restart({ app: str(req.args.app), reason: 'supervisor restart', request })),
     scale: async (req) => {
       const n = req.args.instances;
       const app = str(req.args.app);
-      if (app === null || typeof n !== 'number' || !Number.isInteger(n) || n < 0) return { ok: false, code: 'E_BAD_REQUEST', message: 'scale needs an app and a whole number >= 0' };
-      return outcome(await master.scale(app, n));
+      if (app === null || typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1024) return { ok: false, code: 'E_BAD_REQUEST', message: 'scale needs an app and a whole number of workers from 0 to 1024' };
+      return answer(await master.scale(app, n));
     },
-    stop: async (req, progress) => withProgress(master, str(req.args.app), progress, () => master.stop(str(req.args.app))),
+    stop: async (req, progress) => withProgress(master, progress, (request) => master.stop(str(req.args.app), { request })),
     start: async (req, progress) => {
       const file = str(req.args.config);
-      if (file === null) return { ok: false, code: 'E_BAD_REQUEST', message: 'start needs a config file' };
-      return withProgress(master, null, progress, () => master.start(path.resolve(file), { env: str(req.args.env) }));
+      if (file === null || !path.isAbsolute(file)) return { ok: false, code: 'E_BAD_REQUEST', message: 'start needs the absolute path of a config file' };
+      return withProgress(master, progress, (request) => master.start(path.normalize(file), { env: str(req.args.env), request }));
+    },
+    forget: async (req, progress) => {
+      const file = str(req.args.config);
+      if (file === null || !path.isAbsolute(file)) return { ok: false, code: 'E_BAD_REQUEST', message: 'forget needs the absolute path of a config file' };
+      return withProgress(master, progress, (request) => master.forget(path.normalize(file), { request }));
     },
     ...extra,
   };

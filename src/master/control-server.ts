@@ -3,7 +3,8 @@
 import net from 'node:net';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { CONTROL_VERSION, encodeLine, parseRequest, type ControlRequest, type ControlResponse } from '../protocol/control.js';
+import { CONTROL_VERSION, encodeLine, isProblem, parseRequest, type ControlRequest, type ControlResponse } from '../protocol/control.js';
+import { withDeadline } from './deadline.js';
 
 // What a handler returns: the final answer, minus the envelope.
 export type HandlerResult = Omit<ControlResponse, 'v' | 'id'>;
@@ -14,6 +15,14 @@ export type ControlHandler = (req: ControlRequest, progress: (line: string) => v
 export interface ControlServer {
   close(): Promise<void>;
 }
+
+// Verbs that answer at once (no rollout to wait for), so they get a deadline.
+const QUICK_VERBS: ReadonlySet<string> = new Set(['ping', 'status', 'metrics', 'logs']);
+// How long a quick verb may take before it is answered with E_TIMEOUT.
+export const QUICK_DEADLINE_MS = 10_000;
+
+// Options of the control server (tests shorten the deadline).
+export interface ControlServerOptions { readonly quickDeadlineMs?: number }
 
 // Removes a socket file nobody listens on; throws if a live master owns it.
 async function clearStaleSocket(path: string): Promise<void> {
@@ -31,7 +40,8 @@ async function clearStaleSocket(path: string): Promise<void> {
 }
 
 // Listens on `path` and answers requests with `handlers`.
-export async function startControlServer(path: string, handlers: Partial<Record<string, ControlHandler>>): Promise<ControlServer> {
+export async function startControlServer(path: string, handlers: Partial<Record<string, ControlHandler>>, opts: ControlServerOptions = {}): Promise<ControlServer> {
+  const quickDeadlineMs = opts.quickDeadlineMs ?? QUICK_DEADLINE_MS;
   await clearStaleSocket(path);
   // allowHalfOpen: a client may send its request and end its side at once; it still gets
   // every answer, and we end ours once nothing is pending.
@@ -44,7 +54,7 @@ export async function startControlServer(path: string, handlers: Partial<Record<
     };
     createInterface({ input: socket }).on('line', (line) => {
       pending++;
-      void answer(line, socket, handlers).finally(() => {
+      void answer(line, socket, handlers, quickDeadlineMs).finally(() => {
         pending--;
         endIfDone();
       });
@@ -77,7 +87,7 @@ export async function startControlServer(path: string, handlers: Partial<Record<
   };
 }
 
-async function answer(line: string, socket: net.Socket, handlers: Partial<Record<string, ControlHandler>>): Promise<void> {
+async function answer(line: string, socket: net.Socket, handlers: Partial<Record<string, ControlHandler>>, quickDeadlineMs: number): Promise<void> {
   const write = (obj: Parameters<typeof encodeLine>[0]) => {
     if (!socket.destroyed) socket.write(encodeLine(obj));
   };
@@ -89,8 +99,8 @@ async function answer(line: string, socket: net.Socket, handlers: Partial<Record
     return;
   }
   const req = parseRequest(raw);
-  if (typeof req === 'string') {
-    write({ v: CONTROL_VERSION, id: 0, ok: false, code: 'E_BAD_REQUEST', message: req });
+  if (isProblem(req)) {
+    write({ v: CONTROL_VERSION, id: req.id, ok: false, code: req.code, message: req.message });
     return;
   }
   const handler = handlers[req.verb];
@@ -99,9 +109,12 @@ async function answer(line: string, socket: net.Socket, handlers: Partial<Record
     return;
   }
   try {
-    const result = await handler(req, (progress) => write({ v: CONTROL_VERSION, id: req.id, progress }));
+    const run = handler(req, (progress) => write({ v: CONTROL_VERSION, id: req.id, progress }));
+    const result = QUICK_VERBS.has(req.verb)
+      ? await withDeadline(run, quickDeadlineMs, (): HandlerResult => ({ ok: false, code: 'E_TIMEOUT', message: `${req.verb} did not finish within ${quickDeadlineMs} ms` }))
+      : await run;
     write({ v: CONTROL_VERSION, id: req.id, ...result });
   } catch (error) {
-    write({ v: CONTROL_VERSION, id: req.id, ok: false, code: 'E_FAILED', message: (error as Error).message });
+    write({ v: CONTROL_VERSION, id: req.id, ok: false, code: 'E_INTERNAL', message: `internal error: ${(error as Error).message}` });
   }
 }

@@ -18,6 +18,8 @@ export interface WorkerCallbacks {
   readyFd(): void;
   exit(code: number | null, signal: string | null): void;
   output(stream: 'stdout' | 'stderr', line: string): void;
+  // The worker's channel or an output stream broke (the handle kills the worker itself).
+  broken?(reason: string): void;
 }
 
 // Where and as what a worker starts.

@@ -4,6 +4,7 @@
 import { listenKey } from '../config/listen-address.js';
 import type { Config } from '../config/types.js';
 import { BindError, openListenSocket, type ListenSocket } from './listen-socket.js';
+import type { Binder } from './loads.js';
 
 interface Entry {
   socket: ListenSocket;
@@ -12,14 +13,27 @@ interface Entry {
 }
 
 // Owns every listening socket of one master.
-export class ListenerRegistry {
+export class ListenerRegistry implements Binder {
   private readonly byKey = new Map<string, Entry>();
   private readonly order = new Map<string, string[]>();
+  // Binds of two files run one after the other, so they never race for one address.
+  private serial: Promise<void> = Promise.resolve();
 
-  // Binds what the apps of `config` (all, or only `app`) need and closes what they dropped.
+  // Binds what the apps of `config` (all, or the named ones) need and closes what they dropped.
   // Rejects with a one-line BindError when a bind fails, closing what this call opened.
-  async prepare(config: Config, app: string | null): Promise<void> {
-    const apps = config.apps.filter((a) => app === null || a.name === app);
+  prepare(config: Config, only: ReadonlySet<string> | null): Promise<void> {
+    const run = this.serial.then(() => this.bind(config, only));
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  // Closes the sockets of a forgotten file's apps.
+  release(file: string): void {
+    for (const [key, e] of [...this.byKey]) if (e.file === file) this.close(key);
+  }
+
+  private async bind(config: Config, only: ReadonlySet<string> | null): Promise<void> {
+    const apps = config.apps.filter((a) => only === null || only.has(a.name));
     const opened: Entry[] = [];
     const order = new Map<string, string[]>();
     try {
@@ -52,7 +66,7 @@ export class ListenerRegistry {
     const kept = new Set([...order.values()].flat());
     // Removed apps only go away when the whole file is applied (as in applyConfig).
     for (const [key, e] of [...this.byKey]) {
-      if (e.file === config.file && !kept.has(key) && (app === null || e.app === app)) this.close(key);
+      if (e.file === config.file && !kept.has(key) && (only === null || only.has(e.app))) this.close(key);
     }
   }
 

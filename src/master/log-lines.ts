@@ -23,6 +23,7 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
     }
     case 'worker-killed': return { level: 'warn', message: `${who(n.worker)}: still running ${n.afterMs} ms after finish-and-exit (kill_timeout): sent SIGKILL` };
     case 'worker-ready-timeout': return { level: 'warn', message: `${who(n.worker)}: not ready within ${n.afterMs} ms (listen_timeout)` };
+    case 'worker-broken': return { level: 'error', message: `${who(n.worker)}: broken, killing it: ${n.reason}` };
     case 'worker-restart-scheduled': return { level: 'info', message: `${who(n.worker)}: ${n.reason === 'crash' ? `restarting in ${n.delayMs} ms` : `replacing (${n.reason})`}` };
     case 'worker-output': return null;
     case 'worker-metrics': return null;
@@ -34,7 +35,9 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
     case 'reload-merged': return { level: 'info', message: `app ${n.app}: reload requested during a reload; merged into one follow-up (${n.reason})` };
     case 'reload-done': return { level: 'info', message: `app ${n.app}: reload to gen ${n.generation} done in ${n.durationMs} ms` };
     case 'reload-aborted': return { level: 'error', message: `app ${n.app}: reload to gen ${n.generation} aborted after ${n.durationMs} ms: ${n.reason}` };
+    case 'load-merged': return { level: 'info', message: `config ${n.file}: read requested while another was pending; merged into one read` };
     case 'config-loaded': return { level: 'info', message: `config ${n.file}: ${n.summary}` };
+    case 'config-forgotten': return { level: 'info', message: `config ${n.file}: forgotten; its apps stop` };
     case 'config-failed': return { level: 'error', message: `config rejected, nothing changed:\n${n.error}` };
     case 'master-stopping': return { level: 'info', message: `stopping all apps (${n.reason})` };
     case 'master-stopped': return { level: 'info', message: 'all apps stopped' };

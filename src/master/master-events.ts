@@ -1,19 +1,33 @@
-// The events the master's queue carries.
-import type { OutcomeReport } from './app-runtime.js';
+// The events the master's queue carries: requests (each with its id), the results of effects
+// that ran outside the loop (a config read, a bind), and what workers report.
+import type { Config } from '../config/types.js';
+import type { LoadResult } from '../config/load-isolated.js';
 import type { TimerName } from '../worker/states.js';
+import type { RollMode } from './app-runtime.js';
+import type { Waiter } from './outcome.js';
 
-// Who gets the answer to a request once it is settled.
-export type Reply = (report: OutcomeReport) => void;
+// A decision someone asked the master for; `reply` hears its outcome.
+export type MasterRequest = { readonly id: number; readonly reply: Waiter } & (
+  | { readonly verb: 'start'; readonly file: string; readonly env: string | null; readonly preloaded: Config | null }
+  | { readonly verb: 'reload'; readonly app: string | null; readonly mode: RollMode; readonly reason: string }
+  | { readonly verb: 'changed'; readonly file: string }
+  | { readonly verb: 'scale'; readonly app: string; readonly instances: number }
+  | { readonly verb: 'stop'; readonly app: string | null }
+  | { readonly verb: 'forget'; readonly file: string }
+  | { readonly verb: 'replace'; readonly app: string; readonly slot: number; readonly reason: 'memory' | 'watch' }
+);
 
 // Every input of the master.
 export type MasterEvent =
-  | { type: 'load'; file: string; rollUnchanged: boolean; app: string | null; mode: 'rolling' | 'restart'; reason: string; reply: Reply }
-  | { type: 'scale'; app: string; instances: number; reply: Reply }
-  | { type: 'stop'; app: string | null; reply: Reply }
+  | { type: 'request'; request: MasterRequest }
   | { type: 'shutdown'; reason: string; force: boolean }
-  | { type: 'replace'; app: string; slot: number; reason: 'memory' | 'watch'; reply: Reply }
   | { type: 'call'; run: () => void }
+  // Start reading a file for every request merged so far.
+  | { type: 'load-kick'; file: string }
+  | { type: 'load-read'; file: string; token: number; result: LoadResult }
+  | { type: 'load-bound'; file: string; token: number; error: string | null }
   | { type: 'worker-message'; key: string; raw: unknown }
   | { type: 'worker-ready-fd'; key: string }
+  | { type: 'worker-broken'; key: string; reason: string }
   | { type: 'worker-exit'; key: string; code: number | null; signal: string | null }
   | { type: 'worker-timer'; key: string; timer: TimerName };

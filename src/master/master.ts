@@ -1,18 +1,20 @@
-// The master: one queue, one loop, and the public verbs (start, reload, scale, stop, status)
-// that the CLI's control socket and the signal handlers turn into queue events.
-import { loadConfig } from '../config/load.js';
-import { ConfigError } from '../config/errors.js';
-import { untrustedReason } from '../config/trust.js';
+// The master: one queue, one loop, and the public verbs (start, reload, scale, stop, forget,
+// status). Every verb is a request with an id that goes through the queue; the loop decides
+// everything between two events and never awaits: config reads and binds run outside it and
+// come back as events. docs/architecture.md tells the whole story.
+import { loadConfigIsolated } from '../config/load-isolated.js';
 import type { AppSpec, Config } from '../config/types.js';
-import type { OutcomeReport } from './app-runtime.js';
+import type { RollMode } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
-import { applyConfig, summarize } from './config-apply.js';
+import { feedApp } from './app-driver.js';
+import { fileRecord, registeredFiles } from './config-files.js';
 import { MasterCore } from './core.js';
-import type { MasterEffects } from './effects.js';
+import type { MasterEffects, WorkerHandle } from './effects.js';
 import { EventQueue } from './event-queue.js';
-import type { MasterEvent } from './master-events.js';
+import { cancelLoads, kick, onBound, onRead, requestLoad, type Binder, type ConfigLoader, type LoadContext } from './loads.js';
+import type { MasterEvent, MasterRequest } from './master-events.js';
 import type { Observer } from './notices.js';
-import { failRollouts } from './rollouts.js';
+import { done, failed, fanIn, type Outcome } from './outcome.js';
 import { reconcileApp } from './run-reconcile.js';
 import { onWorkerEvent } from './worker-events.js';
 import { statusOf, type StatusReport } from './status.js';
@@ -22,34 +24,43 @@ import { forgetWorker, killWorker } from './worker-driver.js';
 export interface ReloadRequest {
   readonly app?: string | null;
   readonly reason?: string;
+  // The request id (from newRequestId) when the caller follows its notices.
+  readonly request?: number;
 }
 
 // Master-wide settings that do not come from a config file.
 export interface MasterOptions {
   // Accept config files others could write (sshd's StrictModes off).
   readonly insecureConfig?: boolean;
+  // Reads config files; by default in the loader child (src/config/load-isolated.ts).
+  readonly loader?: ConfigLoader;
+  // Binds listening sockets before a config applies (boot's listener registry).
+  readonly binder?: Binder;
 }
-
-// Runs between loading a config and applying it (binding listening sockets before any
-// worker spawns); a rejection fails the load with its message and applies nothing.
-export type BeforeApply = (config: Config, app: string | null) => Promise<void>;
 
 // A supervisor master. Construct it with real or fake effects, then call start().
 export class Master {
   private readonly core: MasterCore;
   private readonly queue: EventQueue<MasterEvent>;
+  private readonly ctx: LoadContext;
+  private readonly abort = new AbortController();
   private readonly stoppedWaiters: (() => void)[] = [];
   private stopped = false;
-  // The env_<name> block each config file was started with (`--env`), so reloads re-read it the same way.
-  private readonly envNames = new Map<string, string | null>();
-  private beforeApply: BeforeApply | null = null;
+  // Requests that arrive before the first start wait for it (null once it came).
+  private parked: MasterRequest[] | null = [];
 
-  constructor(effects: MasterEffects, private readonly options: MasterOptions = {}) {
+  constructor(effects: MasterEffects, options: MasterOptions = {}) {
     this.queue = new EventQueue<MasterEvent>(
       (e) => this.handle(e),
       (error) => this.core.notify({ type: 'log', level: 'error', message: `internal error: ${(error as Error).stack ?? String(error)}` }),
     );
     this.core = new MasterCore(effects, (e) => this.queue.push(e));
+    const insecure = options.insecureConfig ?? false;
+    this.ctx = {
+      loader: options.loader ?? ((file, o) => loadConfigIsolated(file, { env: o.env, insecure, signal: o.signal })),
+      binder: options.binder ?? null,
+      abort: this.abort.signal,
+    };
   }
 
   // Subscribes to notices (logs, metrics, tests); returns the unsubscribe function.
@@ -61,45 +72,50 @@ export class Master {
     };
   }
 
-  // Sets the hook that runs before each loaded config is applied (boot's listeners).
-  setBeforeApply(hook: BeforeApply): void {
-    this.beforeApply = hook;
+  // A fresh request id, for a caller that wants to follow its request's notices.
+  newRequestId(): number {
+    return this.core.newRequest();
   }
 
   // Loads a config file and starts (or updates) its apps; settles when they are ready.
-  start(file: string, opts: { readonly env?: string | null } = {}): Promise<OutcomeReport> {
-    this.envNames.set(file, opts.env ?? null);
-    return this.request((reply) => ({ type: 'load', file, rollUnchanged: false, app: null, mode: 'rolling', reason: 'start', reply }));
+  // `preloaded`: the file was read already (by `run` or the daemon), so it is not read twice.
+  start(file: string, opts: { readonly env?: string | null; readonly preloaded?: Config; readonly request?: number } = {}): Promise<Outcome> {
+    return this.ask(opts.request, (id, reply) => ({ verb: 'start', id, reply, file, env: opts.env ?? null, preloaded: opts.preloaded ?? null }));
   }
 
   // Re-reads every config file and rolls its apps (all, or one): the path SIGHUP takes.
-  reload(req: ReloadRequest = {}): Promise<OutcomeReport> {
-    return this.rollAll(req, 'rolling', req.reason ?? 'reload');
+  reload(req: ReloadRequest = {}): Promise<Outcome> {
+    return this.roll(req, 'rolling', req.reason ?? 'reload');
   }
 
   // Like reload, but all at once instead of rolling.
-  restart(req: ReloadRequest = {}): Promise<OutcomeReport> {
-    return this.rollAll(req, 'restart', req.reason ?? 'restart');
+  restart(req: ReloadRequest = {}): Promise<Outcome> {
+    return this.roll(req, 'restart', req.reason ?? 'restart');
   }
 
   // Re-reads one config file after it changed on disk; rolls only what changed.
-  configChanged(file: string): Promise<OutcomeReport> {
-    return this.request((reply) => ({ type: 'load', file, rollUnchanged: false, app: null, mode: 'rolling', reason: 'config file changed', reply }));
+  configChanged(file: string): Promise<Outcome> {
+    return this.ask(undefined, (id, reply) => ({ verb: 'changed', id, reply, file }));
   }
 
-  // Sets an app's worker count without touching the other workers.
-  scale(app: string, instances: number): Promise<OutcomeReport> {
-    return this.request((reply) => ({ type: 'scale', app, instances, reply }));
+  // Sets an app's worker count without touching the other workers; settles once it matches.
+  scale(app: string, instances: number, opts: { readonly request?: number } = {}): Promise<Outcome> {
+    return this.ask(opts.request, (id, reply) => ({ verb: 'scale', id, reply, app, instances }));
   }
 
   // Stops one app gracefully, or (with null) every app and then the master.
-  stop(app: string | null): Promise<OutcomeReport> {
-    return this.request((reply) => ({ type: 'stop', app, reply }));
+  stop(app: string | null, opts: { readonly request?: number } = {}): Promise<Outcome> {
+    return this.ask(opts.request, (id, reply) => ({ verb: 'stop', id, reply, app }));
+  }
+
+  // Drops a config file: its apps stop and leave, it is no longer reloaded or watched.
+  forget(file: string, opts: { readonly request?: number } = {}): Promise<Outcome> {
+    return this.ask(opts.request, (id, reply) => ({ verb: 'forget', id, reply, file }));
   }
 
   // Replaces one worker in place, the new one first (memory limit, watch).
-  replaceWorker(app: string, slot: number, reason: 'memory' | 'watch'): Promise<OutcomeReport> {
-    return this.request((reply) => ({ type: 'replace', app, slot, reason, reply }));
+  replaceWorker(app: string, slot: number, reason: 'memory' | 'watch'): Promise<Outcome> {
+    return this.ask(undefined, (id, reply) => ({ verb: 'replace', id, reply, app, slot, reason }));
   }
 
   // Begins a graceful shutdown (SIGTERM/SIGINT); `force` kills every worker at once.
@@ -122,7 +138,7 @@ export class Master {
   appSpecs(): Promise<{ spec: AppSpec; configFile: string }[]> {
     const snapshot = () =>
       [...this.core.apps.values()]
-        .filter((a) => a.status !== 'stopped' && a.status !== 'stopping' && a.specs.has(a.generation))
+        .filter((a) => a.state !== 'stopped' && a.state !== 'stopping' && a.specs.has(a.generation))
         .map((a) => ({ spec: targetSpec(a), configFile: a.configFile }));
     return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(snapshot()) }));
   }
@@ -135,7 +151,7 @@ export class Master {
   }
 
   // Sends an IPC message to one worker (metrics requests); false if it is gone.
-  sendToWorker(key: string, message: Parameters<NonNullable<import('./effects.js').WorkerHandle['send']>>[0]): boolean {
+  sendToWorker(key: string, message: Parameters<WorkerHandle['send']>[0]): boolean {
     const w = this.core.workers.get(key);
     if (!w?.handle || w.exitedAt !== null) return false;
     w.handle.send(message);
@@ -153,9 +169,13 @@ export class Master {
     return [...this.core.apps.keys()];
   }
 
-  // Resolves when the queue has nothing left to do (tests with a fake clock use it).
-  idle(): Promise<void> {
-    return this.queue.whenIdle();
+  // Resolves when the queue has nothing left to do and no read or bind is under way.
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.queue.whenIdle();
+      await this.core.whenEffectsSettled();
+      if (this.queue.length === 0) return this.queue.whenIdle();
+    }
   }
 
   // When the loop last finished an event (for /healthz).
@@ -163,111 +183,157 @@ export class Master {
     return this.queue.lastTurnAt;
   }
 
-  private rollAll(req: ReloadRequest, mode: 'rolling' | 'restart', reason: string): Promise<OutcomeReport> {
-    const files = new Set([...this.core.configs.keys()]);
-    if (req.app) {
-      const app = this.core.apps.get(req.app);
-      if (!app) return Promise.resolve({ ok: false, message: `unknown app "${req.app}"` });
-      files.clear();
-      files.add(app.configFile);
-    }
-    if (files.size === 0) return Promise.resolve({ ok: false, message: 'no config loaded' });
-    const runs = [...files].map((file) =>
-      this.request((reply) => ({ type: 'load', file, rollUnchanged: true, app: req.app ?? null, mode, reason, reply })),
-    );
-    return Promise.all(runs).then((rs) => ({ ok: rs.every((r) => r.ok), message: rs.map((r) => r.message).join('\n') }));
+  private roll(req: ReloadRequest, mode: RollMode, reason: string): Promise<Outcome> {
+    return this.ask(req.request, (id, reply) => ({ verb: 'reload', id, reply, app: req.app ?? null, mode, reason }));
   }
 
-  private request(make: (reply: (r: OutcomeReport) => void) => MasterEvent): Promise<OutcomeReport> {
-    return new Promise((resolve) => this.queue.push(make(resolve)));
+  private ask(request: number | undefined, make: (id: number, reply: (o: Outcome) => void) => MasterRequest): Promise<Outcome> {
+    const id = request ?? this.core.newRequest();
+    return new Promise((resolve) => this.queue.push({ type: 'request', request: make(id, resolve) }));
   }
 
-  private async handle(e: MasterEvent): Promise<void> {
+  private handle(e: MasterEvent): void {
     const core = this.core;
     switch (e.type) {
-      case 'load':
-        if (core.shuttingDown) return e.reply({ ok: false, message: 'the master is shutting down' });
-        return this.load(e);
-      case 'scale': {
-        const app = core.apps.get(e.app);
-        if (!app || app.removeWhenStopped) return e.reply({ ok: false, message: `unknown app "${e.app}"` });
-        const from = app.instances;
-        app.instances = e.instances;
-        core.notify({ type: 'app-scaled', app: app.name, from, to: e.instances });
-        this.reconcileAll();
-        return e.reply({ ok: true, message: `${app.name}: scaled from ${from} to ${e.instances}` });
-      }
-      case 'stop': {
-        if (e.app === null) {
-          this.stoppedWaiters.push(() => e.reply({ ok: true, message: 'master stopped' }));
-          return this.beginShutdown('stop requested', false);
-        }
-        const app = core.apps.get(e.app);
-        if (!app) return e.reply({ ok: false, message: `unknown app "${e.app}"` });
-        if (app.status === 'stopped') return e.reply({ ok: true, message: `${app.name} was already stopped` });
-        failRollouts(app, `${app.name} is stopping`);
-        app.status = 'stopping';
-        app.stopWaiters.push(e.reply);
-        return this.reconcileAll();
-      }
-      case 'replace': {
-        const app = core.apps.get(e.app);
-        const w = app?.workers.find((x) => x.slot === e.slot && x.generation === app.generation && x.state === 'ready' && x.replacing === null);
-        if (!app || !w) return e.reply({ ok: false, message: `no ready worker ${e.app}#${e.slot}` });
-        w.replacing = e.reason;
-        core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: 0, reason: e.reason });
-        this.reconcileAll();
-        return e.reply({ ok: true, message: `${app.name}#${e.slot}: replacing (${e.reason})` });
-      }
+      case 'request':
+        return this.onRequest(e.request);
       case 'shutdown':
         return this.beginShutdown(e.reason, e.force);
       case 'call':
         return e.run();
+      case 'load-kick': {
+        const f = core.files.get(e.file);
+        if (f) kick(core, this.ctx, f);
+        return this.reconcileAll();
+      }
+      case 'load-read': {
+        const f = core.files.get(e.file);
+        if (f?.token === e.token && f.phase === 'reading') onRead(core, this.ctx, f, e.result);
+        return this.reconcileAll();
+      }
+      case 'load-bound': {
+        const f = core.files.get(e.file);
+        if (f?.token === e.token && f.phase === 'binding') onBound(core, this.ctx, f, e.error);
+        else if (!f) this.ctx.binder?.release(e.file); // forgotten while its sockets were bound
+        return this.reconcileAll();
+      }
       case 'worker-message':
       case 'worker-ready-fd':
+      case 'worker-broken':
       case 'worker-exit':
       case 'worker-timer':
-        onWorkerEvent(this.core, e);
+        onWorkerEvent(core, e);
         return this.reconcileAll();
     }
   }
 
-  private async load(e: Extract<MasterEvent, { type: 'load' }>): Promise<void> {
+  private onRequest(r: MasterRequest): void {
+    if (this.core.shuttingDown && !(r.verb === 'stop' && r.app === null)) return r.reply(failed('E_SHUTTING_DOWN', 'the master is shutting down'));
+    if (this.parked && r.verb !== 'start' && !(r.verb === 'stop' && r.app === null)) {
+      this.parked.push(r);
+      return;
+    }
+    try {
+      this.decide(r);
+    } catch (error) {
+      r.reply(failed('E_INTERNAL', `internal error: ${(error as Error).message}`));
+      throw error;
+    } finally {
+      this.reconcileAll();
+    }
+    if (r.verb === 'start' && this.parked) {
+      const parked = this.parked;
+      this.parked = null;
+      for (const p of parked) this.onRequest(p);
+    }
+  }
+
+  private decide(r: MasterRequest): void {
     const core = this.core;
-    let config;
-    try {
-      const distrust = this.options.insecureConfig ? null : untrustedReason(e.file);
-      if (distrust) throw new ConfigError(e.file, [{ path: '', message: `refusing this config: ${distrust}. Pass --insecure-config to accept it anyway` }]);
-      config = await loadConfig(e.file, { env: this.envNames.get(e.file) ?? null });
-    } catch (error) {
-      const message = error instanceof ConfigError ? error.message : `${e.file}: ${(error as Error).message}`;
-      core.configs.set(e.file, { file: e.file, ok: false, error: message, loadedAt: core.effects.now() });
-      core.notify({ type: 'config-failed', file: e.file, error: message });
-      return e.reply({ ok: false, message });
+    const unknownApp = (name: string) => r.reply(failed('E_UNKNOWN_APP', `unknown app "${name}"`));
+    const appNamed = (name: string) => {
+      const app = core.apps.get(name);
+      return app && !app.removeWhenStopped ? app : null;
+    };
+    switch (r.verb) {
+      case 'start': {
+        const f = fileRecord(core, r.file);
+        f.env = r.env;
+        if (r.preloaded) f.preloaded = r.preloaded;
+        return requestLoad(core, f, { id: r.id, app: null, rollUnchanged: false, mode: 'rolling', reason: 'start', reply: r.reply });
+      }
+      case 'reload': {
+        let files = registeredFiles(core);
+        if (r.app !== null) {
+          const app = appNamed(r.app);
+          if (!app) return unknownApp(r.app);
+          files = [fileRecord(core, app.configFile)];
+        } else if (files.length === 0) {
+          files = [...core.files.values()]; // only first loads under way: wait for them
+        }
+        if (files.length === 0) return r.reply(failed('E_CONFIG', 'no config loaded; start one with "supervisor start <config>"'));
+        const parts = fanIn(files.length, r.reply);
+        files.forEach((f, i) => requestLoad(core, f, { id: r.id, app: r.app, rollUnchanged: true, mode: r.mode, reason: r.reason, reply: parts[i]! }));
+        return;
+      }
+      case 'changed': {
+        const f = core.files.get(r.file);
+        if (!f) return r.reply(failed('E_CONFIG', `${r.file} is not loaded`));
+        return requestLoad(core, f, { id: r.id, app: null, rollUnchanged: false, mode: 'rolling', reason: 'config file changed', reply: r.reply });
+      }
+      case 'scale': {
+        const app = appNamed(r.app);
+        if (!app) return unknownApp(r.app);
+        feedApp(core, app, { type: 'scale', instances: r.instances, request: r.id, waiters: [r.reply] });
+        return;
+      }
+      case 'stop': {
+        if (r.app === null) {
+          if (this.stopped) return r.reply(done('master stopped'));
+          this.stoppedWaiters.push(() => r.reply(done('master stopped')));
+          return this.beginShutdown('stop requested', false);
+        }
+        const app = appNamed(r.app);
+        if (!app) return unknownApp(r.app);
+        feedApp(core, app, { type: 'stop', remove: false, request: r.id, waiters: [r.reply] });
+        return;
+      }
+      case 'forget':
+        return this.forgetFile(r.file, r.id, r.reply);
+      case 'replace': {
+        const app = core.apps.get(r.app);
+        const w = app?.workers.find((x) => x.slot === r.slot && x.generation === app.generation && x.state === 'ready' && x.replacing === null);
+        if (!app || !w) return r.reply(failed('E_UNKNOWN_APP', `no ready worker ${r.app}#${r.slot}`));
+        w.replacing = r.reason;
+        core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: 0, reason: r.reason });
+        return r.reply(done(`${app.name}#${r.slot}: replacing (${r.reason})`));
+      }
     }
-    core.configs.set(config.file, { file: config.file, ok: true, error: null, loadedAt: core.effects.now() });
-    core.notify({ type: 'config-loaded', file: config.file, summary: summarize(config), config });
-    for (const w of config.warnings ?? []) core.notify({ type: 'log', level: 'warn', message: `config ${config.file}: ${w.path}: ${w.message}` });
-    if (e.app !== null && !config.apps.some((a) => a.name === e.app)) {
-      return e.reply({ ok: false, message: `app "${e.app}" is not in ${config.file}` });
-    }
-    try {
-      await this.beforeApply?.(config, e.app);
-    } catch (error) {
-      core.notify({ type: 'log', level: 'error', message: (error as Error).message });
-      return e.reply({ ok: false, message: (error as Error).message });
-    }
-    void applyConfig(core, config, { rollUnchanged: e.rollUnchanged, app: e.app, mode: e.mode, reason: e.reason }).then(e.reply);
-    this.reconcileAll();
+  }
+
+  private forgetFile(file: string, id: number, reply: (o: Outcome) => void): void {
+    const core = this.core;
+    const f = core.files.get(file);
+    if (!f) return reply(failed('E_UNKNOWN_APP', `config ${file} is not loaded; loaded: ${registeredFiles(core).map((x) => x.file).join(', ') || 'none'}`));
+    cancelLoads(core, f, 'E_ABORTED', `${file} was forgotten`);
+    core.files.delete(file);
+    this.ctx.binder?.release(file);
+    core.notify({ type: 'config-forgotten', file, request: id });
+    const apps = [...core.apps.values()].filter((a) => a.configFile === file && !a.removeWhenStopped);
+    const parts = fanIn(apps.length, reply, `${file} forgotten; none of its apps was running`);
+    apps.forEach((app, i) => feedApp(core, app, { type: 'stop', remove: true, request: id, waiters: [parts[i]!] }));
   }
 
   private beginShutdown(reason: string, force: boolean): void {
     const core = this.core;
     if (!core.shuttingDown) core.notify({ type: 'master-stopping', reason });
     core.shuttingDown = true;
+    this.abort.abort();
+    for (const r of this.parked?.splice(0) ?? []) r.reply(failed('E_SHUTTING_DOWN', 'the master is shutting down'));
+    this.parked = null;
+    for (const f of core.files.values()) cancelLoads(core, f, 'E_SHUTTING_DOWN', 'the master is shutting down');
     for (const app of core.apps.values()) {
-      failRollouts(app, 'the master is shutting down');
-      if (app.status !== 'stopped') app.status = 'stopping';
+      feedApp(core, app, { type: 'shutdown' });
       if (force) for (const w of app.workers) if (w.state !== 'exited' && w.state !== 'stopping') killWorker(core, w, 'shutdown');
     }
     this.reconcileAll();
@@ -278,10 +344,10 @@ export class Master {
       for (const w of app.workers.filter((x) => x.state === 'exited')) forgetWorker(this.core, app, w);
       reconcileApp(this.core, app);
     }
-    if (this.core.shuttingDown && !this.stopped && [...this.core.apps.values()].every((a) => a.status === 'stopped')) {
+    if (this.core.shuttingDown && !this.stopped && [...this.core.apps.values()].every((a) => a.state === 'stopped')) {
       this.stopped = true;
       this.core.notify({ type: 'master-stopped' });
-      for (const done of this.stoppedWaiters.splice(0)) done();
+      for (const resolve of this.stoppedWaiters.splice(0)) resolve();
     }
   }
 }

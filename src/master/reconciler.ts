@@ -3,7 +3,7 @@
 // A reload is just "generation += 1"; rolling falls out of the rules below.
 import type { StopReason, WorkerState } from '../worker/states.js';
 import { LIVE_STATES } from '../worker/states.js';
-import type { AppStatus } from './app-runtime.js';
+import { CONVERGING, type AppState } from './app-states.js';
 
 // The parts of a worker the reconciler reads.
 export interface WorkerView {
@@ -17,7 +17,7 @@ export interface WorkerView {
 
 // The parts of an app the reconciler reads.
 export interface AppView {
-  readonly status: AppStatus;
+  readonly state: AppState;
   readonly generation: number;
   readonly instances: number;
   readonly surge: number;
@@ -29,7 +29,9 @@ export interface AppView {
 export type ReconcileAction =
   | { type: 'spawn'; slot: number }
   | { type: 'finish'; key: string; reason: StopReason }
-  | { type: 'rollout-done' }
+  // Every slot has a ready worker of the target generation and nothing is left to retire.
+  | { type: 'converged' }
+  // A stopping app has no worker left.
   | { type: 'stopped' };
 
 const serving = (w: WorkerView) => (w.state === 'starting' || w.state === 'ready') && w.stopReason === null;
@@ -37,7 +39,7 @@ const fills = (w: WorkerView) => (serving(w) || w.state === 'backoff') && w.repl
 
 // What to do now for one app. Calling it again after carrying out the actions is safe.
 export function reconcile(app: AppView): ReconcileAction[] {
-  if (app.status === 'stopping' || app.status === 'stopped') return reconcileStop(app);
+  if (app.state === 'stopping' || app.state === 'stopped') return reconcileStop(app);
   const actions: ReconcileAction[] = [];
   const current = (w: WorkerView) => w.generation === app.generation;
   const readyReplacement = (slot: number, key: string) =>
@@ -47,7 +49,7 @@ export function reconcile(app: AppView): ReconcileAction[] {
   let startingNow = app.workers.filter((w) => current(w) && w.state === 'starting' && w.stopReason === null).length;
   const rolling = app.rollout !== null || app.workers.some((w) => w.replacing !== null);
   const limit = rolling ? app.surge : Number.POSITIVE_INFINITY;
-  if (app.status !== 'fatal') {
+  if (app.state !== 'fatal') {
     for (let slot = 0; slot < app.instances; slot++) {
       const inSlot = app.workers.filter((w) => w.slot === slot);
       if (inSlot.some((w) => current(w) && fills(w))) continue;
@@ -72,12 +74,12 @@ export function reconcile(app: AppView): ReconcileAction[] {
       actions.push({ type: 'finish', key: w.key, reason: w.replacing ?? 'reload' });
   }
 
-  if (app.rollout !== null && actions.length === 0) {
+  if (CONVERGING.has(app.state) && actions.length === 0) {
     const allReady = Array.from({ length: app.instances }, (_, slot) => slot).every((slot) =>
       app.workers.some((w) => w.slot === slot && current(w) && w.state === 'ready' && w.stopReason === null),
     );
-    const oldLive = app.workers.some((w) => !current(w) && LIVE_STATES.has(w.state));
-    if (allReady && !oldLive) actions.push({ type: 'rollout-done' });
+    const leftOver = app.workers.some((w) => LIVE_STATES.has(w.state) && (!current(w) || w.slot >= app.instances));
+    if (allReady && !leftOver) actions.push({ type: 'converged' });
   }
   return actions;
 }
@@ -87,6 +89,6 @@ function reconcileStop(app: AppView): ReconcileAction[] {
     .filter((w) => serving(w) || w.state === 'backoff')
     .map((w) => ({ type: 'finish', key: w.key, reason: 'stop' }));
   const anyLeft = app.workers.some((w) => LIVE_STATES.has(w.state) || w.state === 'backoff');
-  if (!anyLeft && app.status === 'stopping') actions.push({ type: 'stopped' });
+  if (!anyLeft && app.state === 'stopping') actions.push({ type: 'stopped' });
   return actions;
 }

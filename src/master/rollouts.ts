@@ -1,91 +1,76 @@
-// Rolling reloads as data: begin (generation += 1), complete, abort, and merge a reload
-// asked for during another into exactly one follow-up.
+// Rollouts as data: begin (generation += 1), queue a follow-up (a reload asked for during
+// another merges into exactly one), finish (done or aborted). Called only by app-driver.ts.
 import type { AppSpec } from '../config/types.js';
 import { LIVE_STATES } from '../worker/states.js';
-import type { AppRuntime, OutcomeReport, Waiter } from './app-runtime.js';
+import type { AppRuntime, RollMode } from './app-runtime.js';
 import type { MasterCore } from './core.js';
+import { done, failed, type Waiter } from './outcome.js';
 import { finishWorker, forgetWorker } from './worker-driver.js';
 
-function settle(waiters: readonly Waiter[], report: OutcomeReport): void {
-  for (const w of waiters) w(report);
+// What a rollout is asked to do.
+export interface RolloutAsk {
+  readonly spec: AppSpec;
+  readonly mode: RollMode;
+  readonly reason: string;
+  readonly request: number | null;
+  readonly waiters: readonly Waiter[];
 }
 
-// Starts a reload (or the first start, from generation 0) of `app` to `spec`.
-export function beginRollout(core: MasterCore, app: AppRuntime, spec: AppSpec, mode: 'rolling' | 'restart', reason: string, waiters: Waiter[]): void {
-  if (app.status === 'stopping' || app.status === 'stopped') {
-    settle(waiters, { ok: false, message: `app ${app.name} is stopping` });
-    return;
-  }
-  if (app.rollout) {
-    if (app.pending) {
-      app.pending.spec = spec;
-      app.pending.reason = reason;
-      if (mode === 'restart') app.pending.mode = 'restart';
-      app.pending.waiters.push(...waiters);
-    } else {
-      app.pending = { spec, mode, reason, waiters: [...waiters] };
-    }
-    core.notify({ type: 'reload-merged', app: app.name, reason });
-    return;
-  }
-  if (app.status === 'fatal') {
-    app.status = 'running';
-    app.fatalReason = null;
-    for (const w of app.workers.filter((x) => x.state === 'fatal')) forgetWorker(core, app, w);
-  }
+// Starts a rollout of `app` to `spec`: a start when `fresh`, else a reload.
+export function beginRollout(core: MasterCore, app: AppRuntime, ask: RolloutAsk & { readonly fresh: boolean }): void {
+  if (ask.fresh) for (const w of app.workers.filter((x) => x.state === 'fatal')) forgetWorker(core, app, w);
   app.streaks.clear();
+  // The config's count wins when it changed; a `supervisor scale` survives reloads that keep it.
+  const before = app.specs.get(app.generation);
+  if (before === undefined || before.instances !== ask.spec.instances) app.instances = ask.spec.instances;
   const to = ++app.lastGeneration;
-  app.specs.set(to, spec);
-  app.rollout = { from: app.generation, to, mode, reason, startedAt: core.effects.now(), waiters: [...waiters] };
+  app.specs.set(to, ask.spec);
+  app.rollout = { from: app.generation, to, mode: ask.mode, reason: ask.reason, startedAt: core.effects.now(), request: ask.request, fresh: ask.fresh, waiters: [...ask.waiters] };
   app.generation = to;
-  core.notify({ type: 'reload-started', app: app.name, from: app.rollout.from, to, mode, reason });
+  app.request = ask.request;
+  core.notify({ type: 'reload-started', app: app.name, from: app.rollout.from, to, mode: ask.mode, reason: ask.reason });
 }
 
-function next(core: MasterCore, app: AppRuntime): void {
-  const pending = app.pending;
-  app.pending = null;
-  if (pending) beginRollout(core, app, pending.spec, pending.mode, pending.reason, pending.waiters);
-  pruneSpecs(app);
+// Merges a reload asked for during a rollout into the one follow-up (the newest spec wins).
+export function queueRollout(core: MasterCore, app: AppRuntime, ask: RolloutAsk): void {
+  if (app.pending) {
+    app.pending.spec = ask.spec;
+    app.pending.reason = ask.reason;
+    if (ask.mode === 'restart') app.pending.mode = 'restart';
+    app.pending.waiters.push(...ask.waiters);
+  } else {
+    app.pending = { spec: ask.spec, mode: ask.mode, reason: ask.reason, request: ask.request, waiters: [...ask.waiters] };
+  }
+  core.notify({ type: 'reload-merged', app: app.name, reason: ask.reason, request: ask.request ?? undefined, into: app.pending.request ?? undefined });
 }
 
-// Marks the rollout done: every slot has a ready worker of the new generation and no old one lives.
-export function completeRollout(core: MasterCore, app: AppRuntime): void {
+// Ends the rollout: done (every slot has a ready worker of the new generation, no old one
+// lives), or aborted (the new workers stop; the old ones that still serve keep serving).
+export function finishRollout(core: MasterCore, app: AppRuntime, abortReason: string | null): void {
   const r = app.rollout!;
   app.rollout = null;
   const durationMs = core.effects.now() - r.startedAt;
-  if (r.from === 0) core.notify({ type: 'app-started', app: app.name });
-  else core.notify({ type: 'reload-done', app: app.name, generation: r.to, durationMs });
-  settle(r.waiters, { ok: true, message: r.from === 0 ? `${app.name}: ${app.instances} worker(s) ready` : `${app.name}: generation ${r.to} ready in ${durationMs} ms` });
-  next(core, app);
+  if (abortReason === null) {
+    if (r.fresh) core.notify({ type: 'app-started', app: app.name });
+    else core.notify({ type: 'reload-done', app: app.name, generation: r.to, durationMs });
+    const outcome = done(r.fresh ? `${app.name}: ${app.instances} worker(s) ready` : `${app.name}: generation ${r.to} ready in ${durationMs} ms`);
+    for (const w of r.waiters) w(outcome);
+  } else {
+    app.generation = r.from;
+    for (const w of [...app.workers]) {
+      if (w.generation === r.to && (LIVE_STATES.has(w.state) || w.state === 'backoff')) finishWorker(core, w, 'abort');
+    }
+    core.notify({ type: 'reload-aborted', app: app.name, generation: r.to, reason: abortReason, durationMs });
+    const outcome = failed('E_ABORTED', `${app.name}: reload to generation ${r.to} aborted: ${abortReason}; generation ${r.from} keeps serving`);
+    for (const w of r.waiters) w(outcome);
+  }
+  pruneSpecs(app);
 }
 
 // True when a crash of this generation must abort the rollout rather than back off.
 export function abortsOnFailure(app: AppRuntime, generation: number): boolean {
   const r = app.rollout;
-  return r !== null && r.mode === 'rolling' && r.from !== 0 && generation === r.to;
-}
-
-// Aborts a rolling reload: the new workers stop, the old ones that still serve keep serving.
-export function abortRollout(core: MasterCore, app: AppRuntime, reason: string): void {
-  const r = app.rollout!;
-  app.rollout = null;
-  app.generation = r.from;
-  for (const w of [...app.workers]) {
-    if (w.generation !== r.to) continue;
-    if (LIVE_STATES.has(w.state) || w.state === 'backoff') finishWorker(core, w, 'abort');
-  }
-  const durationMs = core.effects.now() - r.startedAt;
-  core.notify({ type: 'reload-aborted', app: app.name, generation: r.to, reason, durationMs });
-  settle(r.waiters, { ok: false, message: `${app.name}: reload to generation ${r.to} aborted: ${reason}; generation ${r.from} keeps serving` });
-  next(core, app);
-}
-
-// Fails a start whose app went fatal, and any follow-up.
-export function failRollouts(app: AppRuntime, message: string): void {
-  const waiters = [...(app.rollout?.waiters ?? []), ...(app.pending?.waiters ?? [])];
-  app.rollout = null;
-  app.pending = null;
-  settle(waiters, { ok: false, message });
+  return r !== null && r.mode === 'rolling' && !r.fresh && generation === r.to;
 }
 
 // Forgets specs no worker and no rollout needs any more.

@@ -1,28 +1,28 @@
 // Carries out what the reconciler asks for, until it asks for nothing more.
 import { reconcile, type AppView } from './reconciler.js';
+import { feedApp } from './app-driver.js';
 import type { AppRuntime } from './app-runtime.js';
 import type { MasterCore } from './core.js';
-import { completeRollout, pruneSpecs } from './rollouts.js';
 import { finishWorker, spawnWorker } from './worker-driver.js';
 
 function viewOf(app: AppRuntime): AppView {
   const spec = app.specs.get(app.generation);
   return {
-    status: app.status,
+    state: app.state,
     generation: app.generation,
     instances: spec ? app.instances : 0,
-    // The first start brings every worker up at once; surge limits reloads only.
-    surge: app.rollout?.from === 0 ? Number.POSITIVE_INFINITY : Math.max(1, spec?.reload_surge ?? app.instances),
+    // A start brings every worker up at once; surge limits reloads only.
+    surge: app.rollout?.fresh ? Number.POSITIVE_INFINITY : Math.max(1, spec?.reload_surge ?? app.instances),
     rollout: app.rollout,
     workers: app.workers,
   };
 }
 
-// Brings one app toward its desired state; returns true when the app stopped.
-export function reconcileApp(core: MasterCore, app: AppRuntime): boolean {
+// Brings one app toward its desired state.
+export function reconcileApp(core: MasterCore, app: AppRuntime): void {
   for (let round = 0; round < 16; round++) {
     const actions = reconcile(viewOf(app));
-    if (actions.length === 0) break;
+    if (actions.length === 0) return;
     for (const action of actions) {
       switch (action.type) {
         case 'spawn':
@@ -33,18 +33,13 @@ export function reconcileApp(core: MasterCore, app: AppRuntime): boolean {
           if (w) finishWorker(core, w, action.reason);
           break;
         }
-        case 'rollout-done':
-          completeRollout(core, app);
+        case 'converged':
+          feedApp(core, app, { type: 'converged' });
           break;
         case 'stopped':
-          app.status = 'stopped';
-          pruneSpecs(app);
-          core.notify({ type: 'app-stopped', app: app.name });
-          for (const waiter of app.stopWaiters.splice(0)) waiter({ ok: true, message: `${app.name} stopped` });
-          if (app.removeWhenStopped) core.apps.delete(app.name);
-          return true;
+          feedApp(core, app, { type: 'all-exited' });
+          return;
       }
     }
   }
-  return false;
 }

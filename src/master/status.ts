@@ -1,4 +1,6 @@
 // A snapshot of the master for `supervisor status`: the stable shape of `status --json`.
+import type { AppState } from './app-states.js';
+import { registeredFiles } from './config-files.js';
 import type { MasterCore } from './core.js';
 
 // One worker in a status snapshot.
@@ -13,10 +15,19 @@ export interface WorkerStatus {
   memory: number | null;
 }
 
+// What `status` has always said about an app (the CLI's stable shape).
+export type AppStatusWord = 'running' | 'reloading' | 'stopping' | 'stopped' | 'fatal';
+
+const STATUS_WORD: Record<AppState, AppStatusWord> = {
+  loading: 'running', starting: 'reloading', running: 'running', rolling: 'reloading', scaling: 'running', stopping: 'stopping', stopped: 'stopped', fatal: 'fatal',
+};
+
 // One app in a status snapshot.
 export interface AppStatusReport {
   readonly name: string;
-  readonly status: 'running' | 'reloading' | 'stopping' | 'stopped' | 'fatal';
+  readonly status: AppStatusWord;
+  // The app machine's own state (finer than `status`).
+  readonly state: AppState;
   readonly generation: number;
   readonly instances: number;
   readonly config_file: string;
@@ -24,7 +35,7 @@ export interface AppStatusReport {
   readonly workers: WorkerStatus[];
 }
 
-// One config file in a status snapshot, with its last load result.
+// One registered config file in a status snapshot: whether its last load worked, and why not.
 export interface ConfigStatusReport { readonly file: string; readonly ok: boolean; readonly error: string | null; readonly loaded_at: string }
 
 // The whole snapshot.
@@ -39,7 +50,8 @@ export function statusOf(core: MasterCore): StatusReport {
   const now = core.effects.now();
   const apps = [...core.apps.values()].map((app): AppStatusReport => ({
     name: app.name,
-    status: app.rollout && app.status === 'running' ? 'reloading' : app.status,
+    status: STATUS_WORD[app.state],
+    state: app.state,
     generation: app.generation,
     instances: app.instances,
     config_file: app.configFile,
@@ -57,6 +69,6 @@ export function statusOf(core: MasterCore): StatusReport {
         memory: null,
       })),
   }));
-  const configs = [...core.configs.values()].map((c) => ({ file: c.file, ok: c.ok, error: c.error, loaded_at: new Date(c.loadedAt).toISOString() }));
+  const configs = registeredFiles(core).map((f) => ({ file: f.file, ok: f.lastError === null, error: f.lastError?.message ?? null, loaded_at: new Date(f.applied!.at).toISOString() }));
   return { pid: process.pid, apps, configs };
 }

@@ -7,6 +7,7 @@ import { initialEffects, transition, type LifecycleEffect, type LifecycleEvent, 
 import type { RestartVerdict, StopReason } from '../worker/states.js';
 import type { AppRuntime, WorkerRecord } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
+import { KEEPS_WORKERS_UP } from './app-states.js';
 import type { MasterCore } from './core.js';
 
 // The lifecycle settings of one app spec.
@@ -54,6 +55,7 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
         readyFd: () => core.enqueue({ type: 'worker-ready-fd', key }),
         exit: (code, signal) => core.enqueue({ type: 'worker-exit', key, code, signal }),
         output: (stream, line) => core.notify({ type: 'worker-output', worker: core.ref(w), stream, line }),
+        broken: (reason) => core.enqueue({ type: 'worker-broken', key, reason }),
       },
     );
     w.pid = w.handle.pid;
@@ -94,7 +96,7 @@ export function killWorker(core: MasterCore, w: WorkerRecord, reason: StopReason
 
 // What to do if this exit is a crash; also updates the slot's crash streak.
 export function crashVerdict(core: MasterCore, app: AppRuntime, w: WorkerRecord, duringRollout: boolean): RestartVerdict {
-  if ((w.stopReason !== null && w.stopReason !== 'ready-timeout') || w.generation !== app.generation || duringRollout || app.status !== 'running') {
+  if ((w.stopReason !== null && w.stopReason !== 'ready-timeout') || w.generation !== app.generation || duringRollout || !KEEPS_WORKERS_UP.has(app.state)) {
     return { kind: 'none' };
   }
   const spec = specOf(core, w);

@@ -2,14 +2,15 @@
 // Each goes through the worker's lifecycle machine; an exit is then judged (expected, done,
 // crash), may abort a rollout, back off, or make the app fatal.
 import { parseWorkerMessage } from '../protocol/ipc.js';
+import { feedApp } from './app-driver.js';
 import { targetSpec } from './app-runtime.js';
 import type { MasterCore } from './core.js';
 import type { MasterEvent } from './master-events.js';
-import { abortRollout, abortsOnFailure, failRollouts, pruneSpecs } from './rollouts.js';
+import { abortsOnFailure, pruneSpecs } from './rollouts.js';
 import { crashVerdict, forgetWorker, stepWorker } from './worker-driver.js';
 
 // The queue events that come from one worker.
-export type WorkerEvent = Extract<MasterEvent, { type: 'worker-message' | 'worker-ready-fd' | 'worker-exit' | 'worker-timer' }>;
+export type WorkerEvent = Extract<MasterEvent, { type: 'worker-message' | 'worker-ready-fd' | 'worker-broken' | 'worker-exit' | 'worker-timer' }>;
 
 // Handles one worker event; the caller reconciles afterwards.
 export function onWorkerEvent(core: MasterCore, e: WorkerEvent): void {
@@ -27,11 +28,16 @@ export function onWorkerEvent(core: MasterCore, e: WorkerEvent): void {
     stepWorker(core, w, { type: 'ready' });
     return;
   }
+  if (e.type === 'worker-broken') {
+    // The handle kills the worker itself; its exit then goes through the crash policy.
+    core.notify({ type: 'worker-broken', worker: core.ref(w), reason: e.reason });
+    return;
+  }
   if (e.type === 'worker-timer') {
     w.timers.delete(e.timer);
     const t = stepWorker(core, w, { type: 'timer', timer: e.timer });
     if (t.readyTimedOut && abortsOnFailure(app, w.generation)) {
-      abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) was not ready within ${targetSpec(app).listen_timeout} ms`);
+      feedApp(core, app, { type: 'rollout-aborted', reason: `worker ${w.slot} (pid ${w.pid}) was not ready within ${targetSpec(app).listen_timeout} ms` });
     }
     if (t.to === 'exited') forgetWorker(core, app, w);
     return;
@@ -48,14 +54,9 @@ export function onWorkerEvent(core: MasterCore, e: WorkerEvent): void {
     core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: verdict.delayMs, reason: 'crash' });
   }
   if (aborting && t.outcome === 'crash') {
-    abortRollout(core, app, `worker ${w.slot} (pid ${w.pid}) ${t.from === 'starting' ? 'exited before it was ready' : 'crashed after it was ready'} (${e.signal ?? `code ${e.code}`})`);
+    feedApp(core, app, { type: 'rollout-aborted', reason: `worker ${w.slot} (pid ${w.pid}) ${t.from === 'starting' ? 'exited before it was ready' : 'crashed after it was ready'} (${e.signal ?? `code ${e.code}`})` });
   }
-  if (t.to === 'fatal' && verdict.kind === 'fatal') {
-    app.status = 'fatal';
-    app.fatalReason = `worker ${w.slot}: ${verdict.reason}`;
-    core.notify({ type: 'app-fatal', app: app.name, reason: app.fatalReason });
-    failRollouts(app, `${app.name} is fatal: ${app.fatalReason}`);
-  }
+  if (t.to === 'fatal' && verdict.kind === 'fatal') feedApp(core, app, { type: 'fatal', reason: `worker ${w.slot}: ${verdict.reason}` });
   if (t.to === 'exited') forgetWorker(core, app, w);
   pruneSpecs(app);
 }

@@ -88,7 +88,8 @@ export class SupervisorMetrics {
         for (const app of n.config.apps) this.knowApp(app.name);
         return;
       case 'config-failed':
-        this.configOk.set({ file: n.file }, 0);
+        // Only files the master runs have a series; a start that failed registered nothing.
+        if (n.registered) this.configOk.set({ file: n.file }, 0);
         return;
       case 'worker-restart-scheduled':
         this.restarts.inc({ app: n.worker.app, reason: n.reason });

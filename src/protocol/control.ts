@@ -1,11 +1,12 @@
 // The CLI <-> master control protocol: one JSON object per line over a Unix socket.
 // A request gets zero or more progress lines, then exactly one final response.
+import type { ErrorCode } from './codes.js';
 
 // The control protocol version; a master refuses requests of another major version.
 export const CONTROL_VERSION = 1;
 
 // The verbs the master answers.
-export type ControlVerb = 'ping' | 'status' | 'reload' | 'restart' | 'scale' | 'stop' | 'start' | 'metrics' | 'logs';
+export type ControlVerb = 'ping' | 'status' | 'reload' | 'restart' | 'scale' | 'stop' | 'start' | 'forget' | 'metrics' | 'logs';
 
 // A request from the CLI.
 export interface ControlRequest {
@@ -23,8 +24,8 @@ export interface ControlResponse {
   readonly v: number;
   readonly id: number;
   readonly ok: boolean;
-  // A stable error code when ok is false (E_UNKNOWN_APP, E_FAILED, E_BAD_REQUEST, E_VERSION).
-  readonly code?: string;
+  // The error code when ok is false: one of src/protocol/codes.ts.
+  readonly code?: ErrorCode;
   readonly message?: string;
   readonly data?: unknown;
 }
@@ -42,13 +43,23 @@ export function encodeLine(message: ControlRequest | ControlReply): string {
   return JSON.stringify(message) + '\n';
 }
 
-// Validates a parsed request line; returns an error message or the request.
-export function parseRequest(raw: unknown): ControlRequest | string {
-  if (typeof raw !== 'object' || raw === null) return 'expected a JSON object';
+// Why a request line is refused: its code, the id to answer with, and what was wrong.
+export interface RequestProblem { readonly code: 'E_BAD_REQUEST' | 'E_VERSION'; readonly id: number; readonly message: string }
+
+// Validates a parsed request line; returns the request or what is wrong with it.
+export function parseRequest(raw: unknown): ControlRequest | RequestProblem {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { code: 'E_BAD_REQUEST', id: 0, message: 'expected a JSON object' };
   const r = raw as Record<string, unknown>;
-  if (r.v !== CONTROL_VERSION) return `unsupported protocol version ${String(r.v)}; this master speaks ${CONTROL_VERSION}`;
-  if (typeof r.id !== 'number') return 'expected a numeric id';
-  if (typeof r.verb !== 'string') return 'expected a verb';
+  const id = typeof r.id === 'number' && Number.isSafeInteger(r.id) ? r.id : 0;
+  if (typeof r.v !== 'number') return { code: 'E_BAD_REQUEST', id, message: `expected "v": ${CONTROL_VERSION} (the protocol version)` };
+  if (r.v !== CONTROL_VERSION) return { code: 'E_VERSION', id, message: `unsupported protocol version ${r.v}; this master speaks ${CONTROL_VERSION}` };
+  if (typeof r.id !== 'number') return { code: 'E_BAD_REQUEST', id, message: 'expected a numeric id' };
+  if (typeof r.verb !== 'string') return { code: 'E_BAD_REQUEST', id, message: 'expected a verb' };
   const args = typeof r.args === 'object' && r.args !== null ? (r.args as Record<string, unknown>) : {};
-  return { v: CONTROL_VERSION, id: r.id, verb: r.verb as ControlVerb, args };
+  return { v: CONTROL_VERSION, id, verb: r.verb as ControlVerb, args };
+}
+
+// True when parseRequest refused the line.
+export function isProblem(parsed: ControlRequest | RequestProblem): parsed is RequestProblem {
+  return 'code' in parsed;
 }

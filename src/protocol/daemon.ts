@@ -1,5 +1,6 @@
 // The one message a freshly spawned daemon master sends its launcher over IPC: ready, or
 // why it could not start. The launcher exits 0 only after "ready".
+import type { ErrorCode } from './codes.js';
 
 // The hidden CLI verb the launcher re-spawns itself with; /proc cmdline checks look for it.
 export const DAEMON_VERB = 'master-daemon';
@@ -14,7 +15,7 @@ export type DaemonFailure = 'config' | 'running' | 'failed';
 // The daemon's report to its launcher.
 export type DaemonReport =
   | { readonly type: 'supervisor:daemon-ready'; readonly pid: number; readonly message: string }
-  | { readonly type: 'supervisor:daemon-failed'; readonly pid: number; readonly kind: DaemonFailure; readonly message: string };
+  | { readonly type: 'supervisor:daemon-failed'; readonly pid: number; readonly kind: DaemonFailure; readonly message: string; readonly code?: ErrorCode };
 
 // True for a daemon report (anything else on the channel is ignored).
 export function isDaemonReport(raw: unknown): raw is DaemonReport {

@@ -1,7 +1,8 @@
 // The daemon master's body: the classic daemon steps that follow setsid (done by the
 // launcher's detached spawn): resolve paths, chdir("/"), umask, pidfile; then boot the same
 // master as `supervisor run` and report readiness (or the startup error) to the launcher.
-import { loadConfig } from '../config/load.js';
+import { loadConfigIsolated } from '../config/load-isolated.js';
+import type { ErrorCode } from '../protocol/codes.js';
 import { bootMaster, type BootedMaster, type LogSink } from '../master/boot.js';
 import { formatNotice } from '../master/log-lines.js';
 import type { DaemonFailure, DaemonReport } from '../protocol/daemon.js';
@@ -41,17 +42,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
     if (line) sink.write(line.stream, line.text);
   };
-  const fail = async (kind: DaemonFailure, message: string, code: number) => {
+  const fail = async (kind: DaemonFailure, message: string, exitCode: number, code?: ErrorCode) => {
     log('error', `daemon did not start: ${message}`);
-    await report({ type: 'supervisor:daemon-failed', pid: process.pid, kind, message });
+    await report({ type: 'supervisor:daemon-failed', pid: process.pid, kind, message, ...(code ? { code } : {}) });
     await masterLog.close();
-    return code;
+    return exitCode;
   };
-  try {
-    await loadConfig(opts.config); // every app path is resolved against the file's dir here, before the chdir
-  } catch (error) {
-    return fail('config', (error as Error).message, 2);
-  }
+  // Read once, in the loader child (in the file's folder), before anything is changed; the
+  // master boots with it instead of reading it again.
+  const loaded = await loadConfigIsolated(opts.config, { env: opts.env, insecure: opts.insecureConfig });
+  if (!loaded.ok) return fail('config', loaded.error.message, 2, 'E_CONFIG');
   process.chdir('/');
   process.umask(opts.umask);
   try {
@@ -63,7 +63,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   log('info', `daemon master pid ${process.pid} starting, home ${paths.dir}, umask ${opts.umask.toString(8).padStart(3, '0')}`);
   let booted: BootedMaster;
   try {
-    booted = await bootMaster({ configFile: opts.config, home: paths, jsonLogs: opts.jsonLogs, sink, echoWorkerOutput: false, env: opts.env, insecureConfig: opts.insecureConfig });
+    booted = await bootMaster({ configFile: opts.config, preloaded: loaded.config, home: paths, jsonLogs: opts.jsonLogs, sink, echoWorkerOutput: false, env: opts.env, insecureConfig: opts.insecureConfig });
   } catch (error) {
     releasePidfile(paths.pidfile);
     return fail('failed', (error as Error).message, 1);
@@ -71,7 +71,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   if (booted.started.ok) await report({ type: 'supervisor:daemon-ready', pid: process.pid, message: booted.started.message });
   await booted.done;
   releasePidfile(paths.pidfile);
-  if (!booted.started.ok) return fail('failed', booted.started.message, 1);
+  if (!booted.started.ok) return fail(booted.started.code === 'E_CONFIG' ? 'config' : 'failed', booted.started.message, booted.started.code === 'E_CONFIG' ? 2 : 1, booted.started.code);
   log('info', `daemon master pid ${process.pid} exiting`);
   await masterLog.close();
   return 0;

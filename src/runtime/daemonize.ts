@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DAEMON_VERB, ENV_DAEMON, isDaemonReport, type DaemonFailure } from '../protocol/daemon.js';
+import type { ErrorCode } from '../protocol/codes.js';
 import type { HomePaths } from './home.js';
 import { closeQuietly } from './log-file.js';
 
@@ -22,7 +23,7 @@ export interface LaunchOptions {
 // How a launch ended: the daemon is ready, or it failed and is gone.
 export type LaunchResult =
   | { readonly ok: true; readonly pid: number; readonly message: string }
-  | { readonly ok: false; readonly kind: DaemonFailure; readonly message: string };
+  | { readonly ok: false; readonly kind: DaemonFailure; readonly message: string; readonly code?: ErrorCode };
 
 const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -50,7 +51,7 @@ export function launchDaemon(opts: LaunchOptions): Promise<LaunchResult> {
         child.unref();
         resolve({ ok: true, pid: raw.pid, message: raw.message });
       } else {
-        failure = { ok: false, kind: raw.kind, message: raw.message };
+        failure = { ok: false, kind: raw.kind, message: raw.message, ...(raw.code ? { code: raw.code } : {}) };
       }
     });
     child.once('error', (error) => resolve({ ok: false, kind: 'failed', message: `cannot start the daemon: ${error.message}` }));

@@ -18,7 +18,7 @@ test('every exit code is documented in docs/cli.md', () => {
 
 test('every verb is documented and its --help names its exit codes', () => {
   const codes = new Set<number>(Object.values(EXIT));
-  for (const verb of ['run', 'start', 'stop', 'reload', 'restart', 'status', 'scale', 'logs']) {
+  for (const verb of ['run', 'start', 'stop', 'reload', 'restart', 'status', 'scale', 'forget', 'logs']) {
     assert.match(doc, new RegExp(`^### \`supervisor ${verb}\\b`, 'm'), `docs/cli.md documents ${verb}`);
     const help = execFileSync(process.execPath, [CLI, verb, '--help'], { encoding: 'utf8' });
     const line = /Exit codes: (.*)/.exec(help)?.[1];

@@ -1,10 +1,12 @@
-// Reading ecosystem files: JSON is never evaluated; .js/.cjs/.mjs load as PM2 loads them, fresh
-// on every reload; bad files (empty, binary, huge, symlink loops, throwing modules) are clear errors.
+// Reading ecosystem files: JSON is never evaluated; .js/.cjs/.mjs load as PM2 loads them, from
+// the current file on every load (each load is a fresh loader child); bad files (empty, binary,
+// huge, symlink loops, throwing modules) are clear errors that never echo the file's bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config/load.js';
+import { loadConfigIsolated } from '../../../src/config/load-isolated.js';
 import { tempDir } from '../../helpers/config.js';
 
 function setup(): { dir: string; write: (name: string, text: string | Buffer) => string } {
@@ -28,13 +30,19 @@ test('.config.js (module.exports), .cjs, .mjs and export default all load', asyn
   }
 });
 
-test('a JS config is read fresh on every load (cache-busting), CommonJS and ESM', async () => {
+const nameOf = async (p: string) => {
+  const r = await loadConfigIsolated(p);
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  return r.config.apps[0]!.name;
+};
+
+test('every load evaluates the current file, CommonJS and ESM', async () => {
   const { write } = setup();
   for (const [file, wrap] of [['ecosystem.config.js', (s: string) => `module.exports = ${s}`], ['eco.mjs', (s: string) => `export default ${s}`]] as const) {
     const p = write(file, wrap(app('first')));
-    assert.equal((await loadConfig(p)).apps[0]!.name, 'first');
+    assert.equal(await nameOf(p), 'first');
     write(file, wrap(app('second')));
-    assert.equal((await loadConfig(p)).apps[0]!.name, 'second', file);
+    assert.equal(await nameOf(p), 'second', file);
   }
 });
 
@@ -42,9 +50,9 @@ test('a CommonJS config re-reads the project files it requires', async () => {
   const { write } = setup();
   write('names.js', "module.exports = 'one';");
   const p = write('ecosystem.config.js', "module.exports = { apps: [{ name: require('./names.js'), script: 'app.js' }] };");
-  assert.equal((await loadConfig(p)).apps[0]!.name, 'one');
+  assert.equal(await nameOf(p), 'one');
   write('names.js', "module.exports = 'two';");
-  assert.equal((await loadConfig(p)).apps[0]!.name, 'two');
+  assert.equal(await nameOf(p), 'two');
 });
 
 test('a JS config that throws or exports nothing usable is a clear error', async () => {
@@ -59,7 +67,7 @@ test('JSON is parsed, never evaluated', async () => {
   const { dir, write } = setup();
   const marker = path.join(dir, 'evaluated');
   const p = write('eco.json', `module.exports = (require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'), ${app('x')})`);
-  await assert.rejects(loadConfig(p), /eco\.json: invalid JSON: Unexpected token/);
+  await assert.rejects(loadConfig(p), /eco\.json: invalid JSON at line 1, column 1: unexpected character$/);
   const { existsSync } = await import('node:fs');
   assert.equal(existsSync(marker), false);
 });
@@ -78,10 +86,14 @@ test('empty, whitespace, binary, oversized, missing files, directories and symli
     [path.join(dir, 'nope.json'), /nope\.json: file not found/],
     [dir, /: is a directory; expected an ecosystem file/],
     [path.join(dir, 'loop-a.json'), /loop-a\.json: symbolic link loop \(ELOOP\)/],
-    [write('bad.json', '{\n  "apps": [,]\n}'), /bad\.json: invalid JSON: Unexpected token/],
-    [write('cut.json', '{\n  "apps": ['), /cut\.json: invalid JSON/],
+    [write('bad.json', '{\n  "apps": [,]\n}'), /bad\.json: invalid JSON at line 2, column 12: unexpected character$/],
+    [write('cut.json', '{\n  "apps": ['), /cut\.json: invalid JSON at line 2, column 12: unexpected end of JSON input$/],
+    [write('words.json', 'the password is hunter2'), /words\.json: invalid JSON at line 1, column 1: unexpected character$/],
+    [write('trail.json', '{"apps": []} hunter2'), /trail\.json: invalid JSON at line 1, column 14: unexpected non-whitespace character after JSON$/],
+    [write('syntax.config.js', 'module.exports = { apps: [ hunter2 is secret ] };'), /syntax\.config\.js: the module threw while loading: SyntaxError: Unexpected identifier \(line 1\)$/],
   ];
   for (const [file, re] of cases) await assert.rejects(loadConfig(file), re, file);
+  for (const [file] of cases) await assert.rejects(loadConfig(file), (e: Error) => !/hunter2|password|secret/.test(e.message), `${file}: the error does not echo the file`);
 });
 
 test('the example ecosystem file with "$schema" loads', async () => {

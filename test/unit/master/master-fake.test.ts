@@ -125,12 +125,18 @@ test('a new worker that misses listen_timeout aborts the reload', async () => {
   assert.equal(world.live(1).length, 3);
 });
 
-test('reloads asked for during a reload merge into exactly one follow-up', async () => {
+test('reloads asked for at once share one read; reloads during a reload merge into one follow-up', async () => {
   const { world, master, file, notices } = setup({ instances: 1 });
   await started(world, master, file);
-  const first = master.reload();
+  const together = [master.reload(), master.reload()];
+  await settle();
+  assert.equal(notices.filter((n) => n.type === 'config-loaded').length, 2, 'the two reloads asked for together read the file once');
+  assert.equal(notices.filter((n) => n.type === 'load-merged').length, 1);
+  const first = Promise.all(together).then((rs) => ({ ok: rs.every((r) => r.ok) }));
   const more = [master.reload(), master.reload(), master.reload()];
   await settle();
+  assert.equal(notices.filter((n) => n.type === 'config-loaded').length, 3, 'the three during the reload read the file once more');
+  assert.equal(notices.filter((n) => n.type === 'reload-merged').length, 1, 'and merge into one follow-up');
   const finishGen = async (gen: number) => {
     for (const p of world.live(gen)) p.ready();
     await settle();
@@ -185,18 +191,27 @@ test('a worker that stayed up min_uptime resets its crash streak', async () => {
   assert.deepEqual(delays, [100, 100, 100]);
 });
 
-test('scale adds and retires workers without touching the others', async () => {
+test('scale adds and retires workers without touching the others, and settles once the count matches', async () => {
   const { world, master, file } = setup();
   await started(world, master, file);
   const before = world.live().map((p) => p.pid);
-  await master.scale('web', 5);
+  let upDone = false;
+  const up = master.scale('web', 5).then((r) => ((upDone = true), r));
   await settle();
   assert.equal(world.live().length, 5);
   assert.ok(before.every((pid) => world.live().some((p) => p.pid === pid && p.sent.length === 0)));
-  await master.scale('web', 2);
+  assert.equal(upDone, false, 'not before the new workers are ready');
+  for (const p of world.live().filter((x) => !before.includes(x.pid))) p.ready();
+  assert.equal((await up).ok, true);
+  let downDone = false;
+  const down = master.scale('web', 2).then((r) => ((downDone = true), r));
   await settle();
-  const retiring = world.live().filter((p) => p.sent.length > 0).map((p) => p.req.slot).sort();
-  assert.deepEqual(retiring, [2, 3, 4]);
+  const retiring = world.live().filter((p) => p.sent.length > 0);
+  assert.deepEqual(retiring.map((p) => p.req.slot).sort(), [2, 3, 4]);
+  assert.equal(downDone, false, 'not before the retired workers exited');
+  for (const p of retiring) p.exit(0);
+  assert.equal((await down).ok, true);
+  assert.equal((await master.status()).apps[0]!.state, 'running');
 });
 
 test('stop drains every worker and settles once they exited', async () => {
