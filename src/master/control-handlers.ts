@@ -6,7 +6,11 @@ import type { ControlHandler, HandlerResult } from './control-server.js';
 import type { Master } from './master.js';
 import { formatNotice } from './log-lines.js';
 import type { Outcome } from './outcome.js';
+import { withDeadline } from './deadline.js';
 import { withUsage } from './usage.js';
+
+// How long the CPU/memory sampling of a status may take; after that, status answers without it.
+const USAGE_DEADLINE_MS = 2_000;
 
 const answer = (o: Outcome): HandlerResult => (o.ok ? { ok: true, message: o.message } : { ok: false, code: o.code, message: o.message });
 
@@ -34,7 +38,10 @@ async function withProgress(master: Master, progress: (line: string) => void, ru
 export function controlHandlers(master: Master, extra: Partial<Record<string, ControlHandler>> = {}): Partial<Record<string, ControlHandler>> {
   return {
     ping: async () => ({ ok: true, data: { pid: process.pid } }),
-    status: async () => ({ ok: true, data: await withUsage(await master.status()) }),
+    status: async () => {
+      const report = await master.status();
+      return { ok: true, data: await withDeadline(withUsage(report), USAGE_DEADLINE_MS, () => report) };
+    },
     reload: async (req, progress) => withProgress(master, progress, (request) => master.reload({ app: str(req.args.app), reason: 'supervisor reload', request })),
     restart: async (req, progress) => withProgress(master, progress, (request) => master.restart({ app: str(req.args.app), reason: 'supervisor restart', request })),
     scale: async (req) => {

@@ -7,6 +7,10 @@ import { getSystemErrorName } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import type { ListenAddress } from '../config/types.js';
+import { withDeadline } from './deadline.js';
+
+// How long each step of a bind may take: the DNS lookup, the stale-socket probe, the helper.
+export const BIND_STEP_DEADLINE_MS = 5_000;
 
 // The raw libuv handle Node's cluster primary uses to bind without listening.
 interface ServerHandle {
@@ -48,11 +52,14 @@ export function fdName(addr: ListenAddress): string {
 // A unix socket file that no process listens on any more is left over from a crash.
 async function removeStaleSocket(path: string): Promise<void> {
   if (!existsSync(path) || !lstatSync(path).isSocket()) return;
-  const live = await new Promise<boolean>((resolve) => {
-    const probe = net.connect(path);
-    probe.once('connect', () => (probe.destroy(), resolve(true)));
+  let probe: net.Socket | undefined;
+  const answered = new Promise<boolean>((resolve) => {
+    probe = net.connect(path);
+    probe.once('connect', () => (probe!.destroy(), resolve(true)));
     probe.once('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'ECONNREFUSED'));
   });
+  // A probe that hangs counts as live: the socket file stays, and the bind reports EADDRINUSE.
+  const live = await withDeadline(answered, BIND_STEP_DEADLINE_MS, () => (probe?.destroy(), true));
   if (!live) unlinkSync(path);
 }
 
@@ -60,7 +67,11 @@ async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
   let handle: ServerHandle | number;
   if (addr.kind === 'unix') handle = createServerHandle(addr.path, -1, -1);
   else {
-    const ip = net.isIP(addr.host) ? { address: addr.host, family: net.isIP(addr.host) } : await lookup(addr.host).catch(() => null);
+    const ip = net.isIP(addr.host)
+      ? { address: addr.host, family: net.isIP(addr.host) }
+      : await withDeadline(lookup(addr.host).catch(() => null), BIND_STEP_DEADLINE_MS, () => {
+        throw new BindError(`cannot bind ${addr.text}: looking up host "${addr.host}" took longer than ${BIND_STEP_DEADLINE_MS} ms`);
+      });
     if (!ip) throw new BindError(`cannot bind ${addr.text}: host "${addr.host}" does not resolve`);
     handle = createServerHandle(ip.address, addr.port, ip.family);
   }
@@ -76,13 +87,15 @@ async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
 
 // Runs the listen helper on `fd`; null on success, else what went wrong.
 function listenViaHelper(fd: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [HELPER], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+  let child: ReturnType<typeof spawn> | undefined;
+  const done = new Promise<string | null>((resolve) => {
+    child = spawn(process.execPath, [HELPER], { stdio: ['ignore', 'ignore', 'pipe', fd] });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)));
     child.once('error', (error) => resolve(error.message));
     child.once('close', (code, signal) => resolve(code === 0 ? null : stderr.trim() || `the listen helper exited with ${signal ?? `code ${code}`}`));
   });
+  return withDeadline(done, BIND_STEP_DEADLINE_MS, () => (child?.kill('SIGKILL'), `the listen helper did not finish within ${BIND_STEP_DEADLINE_MS} ms`));
 }
 
 // Binds `addr` and makes it listen; rejects with a BindError saying why not.

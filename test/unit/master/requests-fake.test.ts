@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Master } from '../../../src/master/master.js';
 import type { MasterNotice } from '../../../src/master/notices.js';
+import type { MasterEffects, WorkerCallbacks } from '../../../src/master/effects.js';
+import { formatNotice } from '../../../src/master/log-lines.js';
 import type { Binder, ConfigLoader } from '../../../src/master/loads.js';
 import type { LoadResult } from '../../../src/config/load-isolated.js';
 import { loadConfig } from '../../../src/config/load.js';
@@ -144,4 +146,35 @@ test('notices carry the id of the request that caused them; a merged request fol
   const of = (id: number) => notices.filter((n) => 'request' in n && n.request === id).map((n) => ('app' in n ? n.app : 'worker' in n ? n.worker.app : 'file'));
   assert.ok(of(200).length > 0 && of(200).every((app) => app === 'a'), `stop a: ${of(200).join(',')}`);
   assert.ok(of(300).length > 0 && of(300).every((app) => app === 'b' || app === 'file'), `reload b: ${of(300).join(',')}`);
+});
+
+test('a broken worker channel is logged at error level; its exit goes through the crash policy', async () => {
+  const world = new FakeWorld();
+  const callbacks: WorkerCallbacks[] = [];
+  const effects: MasterEffects = {
+    now: () => world.now(),
+    setTimer: (ms, fire) => world.setTimer(ms, fire),
+    spawn: (req, cb) => (callbacks.push(cb), world.spawn(req, cb)),
+  };
+  const master = new Master(effects);
+  track(master);
+  const notices: MasterNotice[] = [];
+  master.observe((n) => notices.push(n));
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'w.js'), '');
+  const file = writeConfig(dir, { apps: [{ name: 'web', script: 'w.js', wait_ready: true, instances: 1 }] });
+  const start = master.start(file);
+  await settle();
+  world.live()[0]!.ready();
+  await start;
+  callbacks[0]!.broken!('an IPC message was not valid JSON');
+  await settle();
+  const broken = notices.find((n) => n.type === 'worker-broken');
+  assert.ok(broken && broken.type === 'worker-broken');
+  assert.deepEqual([broken.worker.app, broken.worker.slot, broken.reason], ['web', 0, 'an IPC message was not valid JSON']);
+  assert.equal(formatNotice(broken, true)?.fields.level, 'error');
+  world.live()[0]!.exit(null, 'SIGKILL'); // the handle killed it
+  await settle();
+  assert.ok(notices.some((n) => n.type === 'worker-exit' && n.outcome === 'crash'));
+  assert.ok(notices.some((n) => n.type === 'worker-restart-scheduled' && n.reason === 'crash'));
 });
