@@ -1,8 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=1 --lite-mode --no-expose-wasm
 // The `supervisor` command: parses argv and hands each verb to its own module, loaded
-// lazily so that quick verbs (status) never load the master's code. The shebang keeps V8's
-// young generation small: the master is long-lived and idle most of the time, and this
-// saves 6 to 12 MB of RSS at no measurable cost (docs/benchmarks.md, "Metrics").
+// lazily so that quick verbs (status) never load the master's code. The shebang gives
+// `supervisor run` the master's node flags (src/runtime/master-flags.ts says why; a test
+// keeps the two lists equal).
 import { EXIT } from './exit-codes.js';
 import { CliError, printError } from './output.js';
 // Quick path: a plain `status` never loads commander.

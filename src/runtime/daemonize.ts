@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DAEMON_VERB, ENV_DAEMON, isDaemonReport, type DaemonFailure } from '../protocol/daemon.js';
 import type { ErrorCode } from '../protocol/codes.js';
 import type { HomePaths } from './home.js';
+import { MASTER_NODE_FLAGS } from './master-flags.js';
 import { closeQuietly } from './log-file.js';
 
 // What the launcher asks of the daemon.
@@ -34,8 +35,8 @@ export function launchDaemon(opts: LaunchOptions): Promise<LaunchResult> {
   if (opts.jsonLogs) args.push('--json-logs');
   if (opts.env) args.push('--env', opts.env);
   if (opts.insecureConfig) args.push('--insecure-config');
-  // The daemon gets the same small young generation as the CLI's shebang gives `run`.
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', ...args], {
+  // The daemon gets the same node flags as the CLI's shebang gives `run`.
+  const child = spawn(process.execPath, [...MASTER_NODE_FLAGS, ...args], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
     env: { ...process.env, [ENV_DAEMON]: '1' },
