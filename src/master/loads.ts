@@ -61,7 +61,10 @@ export function kick(core: MasterCore, ctx: LoadContext, f: ConfigFile): void {
   core.track(read, (result) => ({ type: 'load-read', file: f.file, token, result }));
 }
 
+// Ends the load under way; an app still marked as loading (its request was refused on its
+// own) has nothing to apply.
 function finish(core: MasterCore, f: ConfigFile): void {
+  for (const app of core.apps.values()) if (app.configFile === f.file && app.state === 'loading') feedApp(core, app, { type: 'applied', change: 'none' });
   f.phase = 'idle';
   f.current = [];
   f.binding = null;

@@ -178,3 +178,18 @@ test('a broken worker channel is logged at error level; its exit goes through th
   assert.ok(notices.some((n) => n.type === 'worker-exit' && n.outcome === 'crash'));
   assert.ok(notices.some((n) => n.type === 'worker-restart-scheduled' && n.reason === 'crash'));
 });
+
+test('a reload of an app its file no longer has is E_UNKNOWN_APP, and the app does not stay "loading"', async () => {
+  const { world, master, write } = setup();
+  const file = write([{ name: 'web', instances: 1 }, { name: 'jobs', instances: 1 }]);
+  const start = master.start(file);
+  await settle();
+  for (const p of world.live()) p.ready();
+  assert.equal((await start).ok, true);
+  write([{ name: 'jobs', instances: 1 }]);
+  const r = await master.reload({ app: 'web' });
+  assert.equal(!r.ok && r.code, 'E_UNKNOWN_APP');
+  assert.match(r.message, /app "web" is not in .*ecosystem\.json/);
+  await settle();
+  assert.deepEqual((await master.status()).apps.map((a) => [a.name, a.state]), [['web', 'running'], ['jobs', 'running']]);
+});
