@@ -1,5 +1,5 @@
-// load -> validate -> normalize -> freeze. The only config entry point the master and
-// `supervisor check` use.
+// load -> validate -> normalize -> freeze, in this process. It evaluates user code, so only
+// the loader child (loader-main.ts) calls it; everyone else uses load-isolated.ts.
 import path from 'node:path';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { normalizeApp, normalizeConfig } from './normalize.js';
