@@ -39,11 +39,11 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
       assert.deepEqual(pidsOf(m.pid), before, `${what}: the workers were not touched`);
       assert.equal(status.apps[0]!.generation, 1);
     }
-    const cli = spawnSync(process.execPath, [CLI, 'status', '--json'], { encoding: 'utf8', env: { ...process.env, SUPERVISOR_HOME: m.home } });
+    const cli = spawnSync(process.execPath, [CLI, 'status', '--json'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SUPERVISOR_HOME: m.home } });
     const json = JSON.parse(cli.stdout) as { configs: { ok: boolean; error: string }[] };
     assert.equal(json.configs[0]!.ok, false);
     assert.match(json.configs[0]!.error, /instanses/);
-    const text = spawnSync(process.execPath, [CLI, 'status'], { encoding: 'utf8', env: { ...process.env, SUPERVISOR_HOME: m.home } });
+    const text = spawnSync(process.execPath, [CLI, 'status'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SUPERVISOR_HOME: m.home } });
     assert.match(text.stdout, /last load FAILED, still running the previous config:\n.*unknown key "instanses"/);
     const after = m.mark();
     writeConfig(dir, { apps: [app('a', { env: { FIXED: '1' } })] });

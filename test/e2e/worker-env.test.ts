@@ -50,7 +50,7 @@ test('the SDK is a no-op outside the supervisor', () => {
     ready(); onShutdown(() => {});
     console.log(JSON.stringify({ supervised, shuttingDown: isShuttingDown() }));
     process.exit(0);
-  `], { cwd: ROOT, env: { ...process.env, SUPERVISOR_APP: '' } as NodeJS.ProcessEnv, encoding: 'utf8' });
+  `], { cwd: ROOT, env: { ...process.env, SUPERVISOR_APP: '' } as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 });
   void out;
   const clean = { ...process.env };
   delete clean.SUPERVISOR_APP;
@@ -58,7 +58,7 @@ test('the SDK is a no-op outside the supervisor', () => {
     import { ready, onShutdown, isShuttingDown, supervised } from 'graceful-supervisor/worker';
     ready(); onShutdown(() => {});
     console.log(JSON.stringify({ supervised, shuttingDown: isShuttingDown() }));
-  `], { cwd: ROOT, env: clean, encoding: 'utf8' });
+  `], { cwd: ROOT, env: clean, encoding: 'utf8', timeout: 30_000 });
   assert.deepEqual(JSON.parse(out2), { supervised: false, shuttingDown: false });
 });
 

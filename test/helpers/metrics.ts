@@ -25,7 +25,7 @@ export function sample(text: string, series: string): number | undefined {
 
 // Runs `promtool check metrics` on `text`; returns its exit status and everything it printed.
 export function promtoolCheck(text: string): { status: number | null; output: string } {
-  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
   if (r.error) throw new Error(`promtool is not installed (Debian package "prometheus"; .ci/run installs it): ${r.error.message}`);
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
