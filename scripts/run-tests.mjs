@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's test runner, then checks that the run left nothing
 // behind. `--chaos` runs only the long chaos suite (CHAOS_FULL=1); without it, every
-// *.test.js runs, chaos included in its short form.
+// *.test.js runs, chaos included in its short form. Test files given as arguments run alone:
+//   node scripts/run-tests.mjs dist/test/e2e/daemon.test.js
 //
 // Every process the tests start carries GS_TEST_RUN=<this run> in its environment, and every
 // temp dir lives under one root (TMPDIR for the tests). The run FAILS if, once the tests are
@@ -12,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeProcesses, killMarked, markedProcesses, RUN_KEY, TEST_KEY } from '../dist/test/helpers/proc-marker.js';
+import { describeProcesses, killMarked, markedProcesses, ofRun, RUN_KEY, TEST_KEY } from '../dist/test/helpers/proc-marker.js';
 
 const chaos = process.argv.includes('--chaos');
 const dist = path.resolve('dist/test');
@@ -26,11 +27,13 @@ function find(dir) {
   });
 }
 
-const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+// A run started by a test of another run is nested in it (its id extends the outer one).
+const run = `${process.env[RUN_KEY] ? `${process.env[RUN_KEY]}-` : ''}${Date.now().toString(36)}${process.pid.toString(36)}`;
 const root = path.join(os.tmpdir(), `gs-run-${run}`);
 mkdirSync(root, { mode: 0o755 });
 
-const files = find(chaos ? path.join(dist, 'chaos') : dist).sort();
+const given = process.argv.slice(2).filter((a) => /\.m?js$/.test(a)).map((f) => path.resolve(f));
+const files = given.length ? given : find(chaos ? path.join(dist, 'chaos') : dist).sort();
 const env = {
   ...process.env,
   ...(chaos ? { CHAOS_FULL: '1' } : {}),
@@ -41,6 +44,7 @@ const env = {
   PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`,
 };
 delete env[TEST_KEY];
+delete env.NODE_TEST_CONTEXT; // set when a test runs this script: node --test would then skip the files
 const args = ['--test', `--test-concurrency=${chaos ? 1 : 2}`, '--test-force-exit', '--test-timeout=180000', '--test-reporter=spec', ...files];
 process.stdout.write(`# node ${process.version} (${process.execPath}), run ${run}, temp root ${root}\n`);
 
@@ -59,14 +63,14 @@ const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 
 // Processes of this run that are dying may take a moment to go; the ones left are leaks.
 const problems = [];
-let left = markedProcesses(RUN_KEY, run);
+let left = markedProcesses(RUN_KEY, ofRun(run));
 for (let i = 0; i < 60 && left.length; i++) {
   await sleep(50);
-  left = markedProcesses(RUN_KEY, run);
+  left = markedProcesses(RUN_KEY, ofRun(run));
 }
 if (left.length) {
   problems.push(`${left.length} process(es) of this run still alive after the tests:\n${describeProcesses(left)}`);
-  const { survivors } = await killMarked(RUN_KEY, run);
+  const { survivors } = await killMarked(RUN_KEY, ofRun(run));
   if (survivors.length) problems.push(`and these would not die:\n${describeProcesses(survivors)}`);
 }
 

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { describeProcesses, killMarked, markedProcesses, RUN_KEY, TEST_KEY } from './proc-marker.js';
+import { describeProcesses, killMarked, markedProcesses, RUN_KEY, startingWith, TEST_KEY } from './proc-marker.js';
 import { stat } from './procs.js';
 
 const SOLO = process.env[RUN_KEY] === undefined;
@@ -17,7 +17,7 @@ const RUN = process.env[RUN_KEY] ?? `solo-${process.pid}`;
 // Where every temp dir of the run lives (scripts/run-tests.mjs checks it is empty at the end).
 const ROOT = process.env.GS_TEST_ROOT ?? path.join(os.tmpdir(), `gs-run-${RUN}`);
 // Every process this test file started carries a GS_TEST_ID starting with this.
-const FILE_PREFIX = `${RUN}:${process.pid}:`;
+const OF_FILE = startingWith(`${RUN}:${process.pid}:`);
 
 // Mount points at or under `dir` (a test may mount a tmpfs in its temp dir).
 function mountsUnder(dir: string): string[] {
@@ -34,7 +34,7 @@ function mountsUnder(dir: string): string[] {
 // Kills the process groups this file created that still hold one of its marked processes
 // (a group id alone could have been reused by someone else's process).
 function killGroups(groups: ReadonlySet<number>): void {
-  const live = new Set(markedProcesses(TEST_KEY, FILE_PREFIX).map((p) => stat(p.pid)?.pgrp));
+  const live = new Set(markedProcesses(TEST_KEY, OF_FILE).map((p) => stat(p.pid)?.pgrp));
   for (const pgid of groups) {
     if (!live.has(pgid)) continue;
     try {
@@ -54,7 +54,7 @@ class TestScope {
   private readonly controller = new AbortController();
 
   constructor(n: number, testSignal?: AbortSignal) {
-    this.id = `${FILE_PREFIX}${n}`;
+    this.id = `${RUN}:${process.pid}:${n}`;
     this.dir = path.join(ROOT, `${process.pid}-${n}`);
     this.signal = testSignal ? AbortSignal.any([this.controller.signal, testSignal]) : this.controller.signal;
   }
@@ -64,7 +64,7 @@ class TestScope {
   async close(): Promise<string[]> {
     this.controller.abort(new Error('the test ended'));
     killGroups(this.groups);
-    const { killed, survivors } = await killMarked(TEST_KEY, FILE_PREFIX);
+    const { killed, survivors } = await killMarked(TEST_KEY, OF_FILE);
     for (const point of mountsUnder(this.dir)) spawnSync('umount', ['-l', point]);
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
     if (survivors.length) throw new Error(`processes of this test would not die:\n${describeProcesses(survivors)}`);

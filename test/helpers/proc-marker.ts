@@ -25,21 +25,30 @@ export function markerOf(pid: number, key: string): string | null {
   return entry === undefined ? null : entry.slice(key.length + 1);
 }
 
-// Live processes (not zombies, never this one) whose `key` starts with `prefix`.
-export function markedProcesses(key: string, prefix: string): MarkedProcess[] {
+// Which marker values to look for.
+export type MarkerTest = (value: string) => boolean;
+
+// The markers of run `run` and of runs nested in it ("<run>-<id>", a suite run by a test).
+export const ofRun = (run: string): MarkerTest => (v) => v === run || v.startsWith(`${run}-`);
+
+// The markers that start with `prefix`.
+export const startingWith = (prefix: string): MarkerTest => (v) => v.startsWith(prefix);
+
+// Live processes (not zombies, never this one) whose `key` passes `test`.
+export function markedProcesses(key: string, test: MarkerTest): MarkedProcess[] {
   return allPids().flatMap((pid) => {
     const marker = pid === process.pid ? null : markerOf(pid, key);
-    return marker !== null && marker.startsWith(prefix) ? [{ pid, marker, command: cmdline(pid).slice(0, 160) }] : [];
+    return marker !== null && test(marker) ? [{ pid, marker, command: cmdline(pid).slice(0, 160) }] : [];
   });
 }
 
 // SIGKILLs marked processes until none is left or `timeoutMs` passed (a master may spawn
 // while it dies); returns every process it killed and those that would not die.
-export async function killMarked(key: string, prefix: string, timeoutMs = 10_000): Promise<{ killed: MarkedProcess[]; survivors: MarkedProcess[] }> {
+export async function killMarked(key: string, test: MarkerTest, timeoutMs = 10_000): Promise<{ killed: MarkedProcess[]; survivors: MarkedProcess[] }> {
   const killed = new Map<number, MarkedProcess>();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const live = markedProcesses(key, prefix);
+    const live = markedProcesses(key, test);
     if (live.length === 0) return { killed: [...killed.values()], survivors: [] };
     if (Date.now() > deadline) return { killed: [...killed.values()], survivors: live };
     for (const p of live) {
