@@ -1,7 +1,7 @@
 // What a worker sees: its env, PM2-style readiness, and the SDK outside the supervisor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
@@ -79,4 +79,21 @@ test('workers never outlive a master killed with SIGKILL: Node via IPC disconnec
   await m.exited;
   // How fast is a figure for the chaos report (scenario 2); here: they go, by themselves.
   await waitFor('every worker gone', () => pids.every((p) => !alive(p)), 10_000);
+});
+
+// The Node matrix (.ci/run) means something only if everything runs on the node under test.
+test('the master, its Node workers and a shebang `node` are the node that runs the tests', { timeout: 30_000 }, async () => {
+  const node = realpathSync(process.execPath);
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [{ name: 'jobs', script: fixture('job-worker.mjs'), args: [dir], instances: 1, wait_ready: true, env: { JOB_LOG: `${dir}/jobs.log` } }] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
+    assert.equal(readlinkSync(`/proc/${m.pid}/exe`), node, 'the master');
+    assert.equal(readlinkSync(`/proc/${workersOf(m.pid)[0]!.pid}/exe`), node, 'a Node worker');
+  } finally {
+    await stopMaster(m);
+  }
+  const onPath = execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8', timeout: 10_000 }).trim();
+  assert.equal(realpathSync(onPath), node, `PATH finds ${onPath} first: run the suite with scripts/run-tests.mjs (npm test), which puts ${process.execPath}'s dir first`);
 });
