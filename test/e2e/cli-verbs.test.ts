@@ -59,7 +59,8 @@ test('reload of a change that never becomes ready exits 1 with the reason; the o
     const res = await cli(m.home, ['reload', 'jobs']);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /^supervisor: reload failed: .*not ready within 700 ms/m);
-    assert.match(res.stdout, /rolling reload gen 1 -> 2/, 'progress was printed before the failure');
+    // The save also queues a watcher reload: this one may have been merged into its follow-up (gen 3).
+    assert.match(res.stdout, /rolling reload gen 1 -> [23]/, 'progress was printed before the failure');
     await waitFor('only the old generation', () => workersOf(m.pid).every((w) => w.generation === 1));
     assert.deepEqual(pidsOfGeneration(m.pid, 1), before);
   } finally {

@@ -59,7 +59,9 @@ test('a log directory that becomes unusable is logged once and does not crash th
   const m = startMaster(['run', file]);
   try {
     await m.waitForEvent({ event: 'app-started', app: 'chatty' });
-    await waitFor('lines in the out file', () => read(path.join(logDir, 'out.log')).includes('out'));
+    // Both files open (the error file opens at the first stderr line), else one would
+    // recreate the directory between the rename and the write below.
+    await waitFor('lines in both files', () => read(path.join(logDir, 'out.log')).includes('out') && read(path.join(logDir, 'err.log')).includes('err'));
     renameSync(logDir, logDir + '.old');
     writeFileSync(logDir, 'not a directory'); // the log path can no longer be opened
     m.signal('SIGUSR1');
