@@ -12,14 +12,41 @@ import { withDeadline } from './deadline.js';
 // How long each step of a bind may take: the DNS lookup, the stale-socket probe, the helper.
 export const BIND_STEP_DEADLINE_MS = 5_000;
 
-// The raw libuv handle Node's cluster primary uses to bind without listening.
+// The raw libuv handle Node's cluster primary uses to bind without listening. Node has no
+// public API that yields a socket fd the master holds without polling it (docs/protocols.md,
+// "How the master binds"), so this internal is used, behind a check of what it does.
 interface ServerHandle {
   readonly fd: number;
   getsockname?(out: { port?: number }): number;
   close(): void;
 }
 type CreateServerHandle = (address: string, port: number, addressType: number) => ServerHandle | number;
-const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })._createServerHandle;
+
+// Why `net._createServerHandle` cannot be used on this Node, or null when it works: it must
+// exist and bind 127.0.0.1:0 to a handle with an fd, getsockname() and close().
+export function serverHandleProblem(): string | null {
+  const create = (net as unknown as { _createServerHandle?: unknown })._createServerHandle;
+  if (typeof create !== 'function') return 'net._createServerHandle is missing';
+  let handle: unknown;
+  try {
+    handle = (create as CreateServerHandle)('127.0.0.1', 0, 4);
+  } catch (error) {
+    return `net._createServerHandle threw: ${(error as Error).message}`;
+  }
+  if (typeof handle === 'number') return `net._createServerHandle could not bind 127.0.0.1:0 (${getSystemErrorName(handle)})`;
+  const h = handle as Partial<ServerHandle> | null;
+  const usable = typeof h?.fd === 'number' && h.fd >= 0 && typeof h.getsockname === 'function' && typeof h.close === 'function';
+  if (typeof h?.close === 'function') h.close();
+  return usable ? null : 'net._createServerHandle returned a handle without fd, getsockname() or close()';
+}
+
+// net._createServerHandle, checked to work at each use (binds are rare; the check is one
+// bind of port 0); a BindError naming the Node version if it does not.
+function createServerHandle(addr: ListenAddress): CreateServerHandle {
+  const checked = serverHandleProblem();
+  if (checked !== null) throw new BindError(`cannot bind ${addr.text}: this Node.js (${process.version}) cannot bind a socket for workers without accepting on it: ${checked}. graceful-supervisor is tested on Node 20, 22 and 24; use one of those`);
+  return (net as unknown as { _createServerHandle: CreateServerHandle })._createServerHandle;
+}
 
 const HELPER = fileURLToPath(new URL('./listen-helper.js', import.meta.url));
 
@@ -64,8 +91,9 @@ async function removeStaleSocket(path: string): Promise<void> {
 }
 
 async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
+  const create = createServerHandle(addr);
   let handle: ServerHandle | number;
-  if (addr.kind === 'unix') handle = createServerHandle(addr.path, -1, -1);
+  if (addr.kind === 'unix') handle = create(addr.path, -1, -1);
   else {
     const ip = net.isIP(addr.host)
       ? { address: addr.host, family: net.isIP(addr.host) }
@@ -73,7 +101,7 @@ async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
         throw new BindError(`cannot bind ${addr.text}: looking up host "${addr.host}" took longer than ${BIND_STEP_DEADLINE_MS} ms`);
       });
     if (!ip) throw new BindError(`cannot bind ${addr.text}: host "${addr.host}" does not resolve`);
-    handle = createServerHandle(ip.address, addr.port, ip.family);
+    handle = create(ip.address, addr.port, ip.family);
   }
   if (typeof handle === 'number') throw new BindError(`cannot bind ${addr.text}: ${describe(handle, addr)}`);
   // libuv reports EADDRINUSE from bind() late; getsockname returns that delayed error.

@@ -45,14 +45,34 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
   }
 }
 
+// Keys of a JSON log line that come from the line itself, never from a notice's fields.
+const RESERVED = new Set(['type', 'time', 'level', 'source', 'event', 'message', 'line']);
+
+type Scalar = string | number | boolean | null;
+const isScalar = (v: unknown): v is Scalar => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+// The machine fields of a notice (CONTRACTS.md section 1): every scalar key it carries (app,
+// generation, pid, request, code, file, outcome, reason, durationMs, ...), with its `worker`
+// ref flattened into app/worker (the slot)/generation/pid. A new notice type gets them for free.
+export function noticeFields(n: MasterNotice): Record<string, Scalar> {
+  const fields: Record<string, Scalar> = {};
+  for (const [key, value] of Object.entries(n)) {
+    if (key === 'worker' && typeof value === 'object' && value !== null) {
+      const w = value as Partial<WorkerRef>;
+      Object.assign(fields, { app: w.app ?? null, worker: w.slot ?? null, generation: w.generation ?? null, pid: w.pid ?? null });
+    } else if (!RESERVED.has(key) && isScalar(value)) fields[key] = value;
+  }
+  return fields;
+}
+
 // Formats one notice as a log line, or null when it is not logged.
 export function formatNotice(n: MasterNotice, json: boolean, now = new Date()): LogLine | null {
   if (n.type === 'worker-output') {
-    const fields = { time: now.toISOString(), app: n.worker.app, worker: n.worker.slot, generation: n.worker.generation, pid: n.worker.pid, stream: n.stream, message: n.line };
+    const fields = { time: now.toISOString(), source: 'worker', event: n.type, ...noticeFields(n), message: n.line };
     return { stream: n.stream, fields, text: json ? JSON.stringify(fields) : `${n.worker.app}#${n.worker.slot} | ${n.line}` };
   }
   const d = describeNotice(n);
   if (!d) return null;
-  const fields = { time: now.toISOString(), level: d.level, source: 'supervisor', event: n.type, message: d.message };
+  const fields = { time: now.toISOString(), level: d.level, source: 'supervisor', event: n.type, message: d.message, ...noticeFields(n) };
   return { stream: d.level === 'info' ? 'stdout' : 'stderr', fields, text: json ? JSON.stringify(fields) : `${fields.time} [supervisor] ${d.level === 'info' ? '' : `${d.level.toUpperCase()} `}${d.message}` };
 }

@@ -11,6 +11,7 @@ import { workersOf } from '../helpers/workers.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { report, scale } from '../helpers/chaos.js';
 import { socketOf, waitSettled } from '../helpers/control.js';
+import { RELOAD_STARTED } from '../helpers/log-events.js';
 
 test('concurrent reload and scale calls: all answered, final scale wins', { timeout: 60_000 }, async () => {
   const calls = scale(20, 12);
@@ -18,7 +19,7 @@ test('concurrent reload and scale calls: all answered, final scale wins', { time
   const file = writeConfig(dir, { apps: [{ name: 'web', script: fixture('slow-boot.mjs'), args: [dir], instances: 2, wait_ready: true, kill_timeout: 3000, env: { READY_DELAY_MS: '100' } }] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app web: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
     const sock = socketOf(m.home);
     const scaleOrder: number[] = [];
     const results = await Promise.all(
@@ -41,8 +42,8 @@ test('concurrent reload and scale calls: all answered, final scale wins', { time
     }, 10_000);
     assert.equal(settled.apps[0]!.instances, last);
     assert.equal((await stopMaster(m)).code, 0);
-    await waitFor('nothing leaked', () => pidsMatching(dir).length === 0, 3000);
-    const reloads = m.count(/rolling reload gen/);
+    await waitFor('nothing leaked', () => pidsMatching(dir).length === 0, 10_000);
+    const reloads = m.countEvents(RELOAD_STARTED);
     report({ id: '4', scenario: 'Concurrent CLI', load: '2-4 workers', faults: `${calls} concurrent reload/scale calls`, lost: 'none', result: `${results.length}/${calls} answered; ${reloads} reloads ran; final ${last} workers = last scale` });
   } finally {
     await stopMaster(m);

@@ -69,7 +69,7 @@ test('config fuzz: every bad config is rejected with a clear error; running pids
   writeFileSync(file, JSON.stringify({ metrics: false, apps: [good] }));
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app web: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
     const pids = workersOf(m.pid).map((w) => w.pid).sort();
     const byKind = new Map<string, number>();
     for (const c of cases(count, good)) {

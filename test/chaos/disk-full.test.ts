@@ -18,8 +18,11 @@ import { waitFor } from '../helpers/wait.js';
 import { workersOf } from '../helpers/workers.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { report, scale } from '../helpers/chaos.js';
+import { workerLines } from '../helpers/log-events.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+// True once worker 1 wrote an "out" line to the file (either log format).
+const workerOneWrote = (f: string) => workerLines(read(f)).some((l) => l.worker === 1 && /^out \d+$/.test(l.message));
 
 // Mounts a 1 MB tmpfs on `dir`; false when this user may not mount (not root, no CAP_SYS_ADMIN).
 function mountSmallTmpfs(dir: string): boolean {
@@ -66,18 +69,19 @@ test('a full log disk: workers keep running, the master logs it once per file an
   const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), args: [dir], instances: 2, wait_ready: true, kill_timeout: '5s' }] });
   const m = startMaster(['run', file], { SUPERVISOR_HOME: home });
   try {
-    await m.waitForLine(/app chatty: all workers ready/);
-    await waitFor('lines in the out file', () => /chatty#1 \| out \d+/.test(read(out)));
+    await m.waitForEvent({ event: 'app-started', app: 'chatty' });
+    await waitFor('lines in the out file', () => workerOneWrote(out));
     const pids = workersOf(m.pid).map((w) => w.pid).sort();
     fill(path.join(logs, 'filler'));
     for (const f of [out, path.join(logs, 'chatty-error.log')]) padUntilFull(f);
-    await m.waitForLine(/WARN log file .*chatty-out\.log: cannot write: ENOSPC/, 10_000);
-    const from = m.lines.length;
-    await sleep(fullForMs); // the disk stays full for this long while the workers keep talking
-    const echoed = m.lines.slice(from).filter((l) => /chatty#\d \| out \d+/.test(l)).length;
+    // Plain log lines: the problem and the file are in the wording.
+    await m.waitForEvent({ event: 'log', level: 'warn', message: /^log file .*chatty-out\.log: cannot write: ENOSPC/ });
+    const after = m.mark();
+    await sleep(fullForMs); // the fault: the disk stays full this long while the workers keep talking
+    const echoed = m.countEvents({ event: 'worker-output', app: 'chatty', message: /^out \d+$/ }, after);
     assert.ok(echoed >= fullForMs / 50, `the workers kept writing (${echoed} lines while the disk was full)`);
-    assert.equal(m.count(/log file .*chatty-out\.log/), 1, 'the out file problem is logged once');
-    assert.ok(m.count(/log file .*chatty-error\.log/) <= 1, 'the error file problem is logged at most once');
+    assert.equal(m.countEvents({ event: 'log', message: /log file .*chatty-out\.log/ }), 1, 'the out file problem is logged once');
+    assert.ok(m.countEvents({ event: 'log', message: /log file .*chatty-error\.log/ }) <= 1, 'the error file problem is logged at most once');
     assert.equal(m.child.exitCode, null, 'the master is running');
     assert.deepEqual(workersOf(m.pid).map((w) => w.pid).sort(), pids, 'no worker was restarted');
     assert.equal((await cli(home, ['status'])).code, 0, 'the master answers');
@@ -86,9 +90,9 @@ test('a full log disk: workers keep running, the master logs it once per file an
     const size = read(out).length;
     m.signal('SIGUSR1');
     await waitFor('new lines in the out file after space was freed and SIGUSR1', () => read(out).length > size + 200);
-    const problems = m.count(/WARN log file/);
+    const problems = m.countEvents({ event: 'log', level: 'warn', message: /^log file / });
     assert.equal((await stopMaster(m)).code, 0);
-    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 5000);
+    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 10_000);
     report({
       id: '9a',
       scenario: 'Log disk full at runtime (supervisor run)',
@@ -115,7 +119,7 @@ test('a full log disk under the daemon, master log included: the master keeps ru
     const started = await cli(home, ['start', file]);
     assert.equal(started.code, 0, started.stderr);
     const master = pidfilePid(home)!;
-    await waitFor('lines in the out file', () => /chatty#1 \| out \d+/.test(read(out)));
+    await waitFor('lines in the out file', () => workerOneWrote(out));
     const pids = workersOf(master).map((w) => w.pid).sort();
     fill(path.join(logs, 'filler'));
     for (const f of [masterLog, out, path.join(logs, 'chatty-error.log')]) padUntilFull(f);
@@ -137,7 +141,7 @@ test('a full log disk under the daemon, master log included: the master keeps ru
     await waitFor('the master log written again', () => read(masterLog).length > logSize);
     const stop = await cli(home, ['stop']);
     assert.equal(stop.code, 0, stop.stderr);
-    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 5000);
+    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 10_000);
     report({
       id: '9b',
       scenario: 'Log disk full at runtime (daemon, master log on the same disk)',

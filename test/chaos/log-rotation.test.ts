@@ -11,21 +11,24 @@ import { fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { report, scale } from '../helpers/chaos.js';
+import { workerLines } from '../helpers/log-events.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 
-// The numbers each worker wrote ("chatty#<id> | <word> <n>"), per worker, in file order.
+// The numbers each worker wrote ("<word> <n>"), per worker ("chatty#<id>"), in file order.
 function numbers(texts: string[], word: string): Map<string, number[]> {
   const by = new Map<string, number[]>();
-  for (const text of texts) {
-    for (const m of text.matchAll(new RegExp(`(chatty#\\d) \\| ${word} (\\d+)$`, 'gm'))) {
-      const list = by.get(m[1]!) ?? [];
-      list.push(Number(m[2]));
-      by.set(m[1]!, list);
-    }
+  for (const line of texts.flatMap(workerLines)) {
+    const n = new RegExp(`^${word} (\\d+)$`).exec(line.message);
+    if (!n) continue;
+    const who = `${line.app}#${line.worker}`;
+    by.set(who, [...(by.get(who) ?? []), Number(n[1])]);
   }
   return by;
 }
+
+// The worker lines of a log file that say `word`.
+const says = (file: string, word: string, worker?: number) => workerLines(read(file)).filter((l) => l.message.startsWith(`${word} `) && (worker === undefined || l.worker === worker));
 
 test('SIGUSR1 reopens the log files after a rename; no line is lost or repeated', { timeout: 60_000 }, async () => {
   const rotations = scale(10, 2);
@@ -35,19 +38,19 @@ test('SIGUSR1 reopens the log files after a rename; no line is lost or repeated'
   const logs = path.join(m.home, 'logs');
   const files = { out: path.join(logs, 'chatty-out.log'), err: path.join(logs, 'chatty-error.log') };
   try {
-    await m.waitForLine(/app chatty: all workers ready/);
-    await waitFor('lines of both workers', () => /chatty#0 \| out/.test(read(files.out)) && /chatty#1 \| out/.test(read(files.out)));
+    await m.waitForEvent({ event: 'app-started', app: 'chatty' });
+    await waitFor('lines of both workers', () => says(files.out, 'out', 0).length > 0 && says(files.out, 'out', 1).length > 0);
     for (let i = 1; i <= rotations; i++) {
       renameSync(files.out, `${files.out}.${i}`);
       renameSync(files.err, `${files.err}.${i}`);
       m.signal('SIGUSR1');
-      await waitFor(`rotation ${i}: both new files written`, () => /out \d+/.test(read(files.out)) && /err \d+/.test(read(files.err)));
+      await waitFor(`rotation ${i}: both new files written`, () => says(files.out, 'out').length > 0 && says(files.err, 'err').length > 0);
       const rotated = read(`${files.out}.${i}`).length;
-      await waitFor('a few more lines in the new file', () => read(files.out).split('\n').length > 8);
+      await waitFor('a few more lines in the new file', () => says(files.out, 'out').length > 8);
       assert.equal(read(`${files.out}.${i}`).length, rotated, `the rotated file ${i} is no longer written`);
     }
     assert.equal((await stopMaster(m)).code, 0);
-    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 5000);
+    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 10_000);
     let lines = 0;
     for (const [word, f] of [['out', files.out], ['err', files.err]] as const) {
       const texts = [...Array.from({ length: rotations }, (_, i) => read(`${f}.${i + 1}`)), read(f)];
@@ -58,7 +61,7 @@ test('SIGUSR1 reopens the log files after a rename; no line is lost or repeated'
         lines += ns.length;
       }
     }
-    assert.equal(m.count(/WARN log file/), 0, 'no problem was logged');
+    assert.equal(m.countEvents({ event: 'log', message: /^log file / }), 0, 'no problem was logged');
     report({
       id: '10',
       scenario: 'Log rotation (rename + SIGUSR1)',

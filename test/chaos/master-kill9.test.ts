@@ -17,6 +17,7 @@ import { report, scale } from '../helpers/chaos.js';
 
 test('kill -9 of the daemon: workers gone within 2 s, the next start clears stale files and reaps leftovers', { timeout: 60_000 }, async () => {
   const rounds = scale(3, 1);
+  const goneWithinMs = scale(2000, 10_000);
   const dir = tempDir('gs-chaos-kill9-');
   const home = path.join(dir, 'home');
   const jobLog = path.join(dir, 'jobs.log');
@@ -44,8 +45,10 @@ test('kill -9 of the daemon: workers gone within 2 s, the next start clears stal
       process.kill(master, 'SIGKILL');
       const killedAt = Date.now();
       inHand += checkJobLog(jobLog).unfinished.length;
-      await waitFor('the master to die', () => !alive(master), 2000);
-      await waitFor('every cooperative worker gone within 2 s', () => cooperative.every((p) => !alive(p)), 2000);
+      await waitFor('the master to die', () => !alive(master), 10_000);
+      // 2 s is the promise (docs/reliability.md, from the full run); inside `npm test`, on a busy
+      // machine, the bound is generous and the figure goes to the report.
+      await waitFor(`every cooperative worker gone within ${goneWithinMs} ms`, () => cooperative.every((p) => !alive(p)), goneWithinMs);
       goneAfter.push(Date.now() - killedAt);
       assert.ok(alive(deaf), 'the worker that ignores SIGTERM outlived the master (a leftover)');
       assert.ok(existsSync(path.join(home, 'supervisor.pid')) && existsSync(path.join(home, 'supervisor.sock')), 'kill -9 left the pidfile and the socket');
@@ -64,7 +67,7 @@ test('kill -9 of the daemon: workers gone within 2 s, the next start clears stal
     }
     const stop = await cli(home, ['stop']);
     assert.equal(stop.code, 0, stop.stderr);
-    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 5000);
+    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 10_000);
     const jobs = checkJobLog(jobLog);
     assert.deepEqual(jobs.unfinished, [], 'workers stopped by the parent-death signal finished their job');
     assert.deepEqual(jobs.duplicated, []);

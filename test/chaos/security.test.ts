@@ -24,7 +24,7 @@ test('the home is 0700, the socket 0600, and another user cannot drive the maste
   });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app web: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
     assert.equal(statSync(m.home).mode & 0o777, 0o700, 'home is 0700');
     assert.equal(statSync(socketOf(m.home)).mode & 0o777, 0o600, 'socket is 0600');
     assert.equal(statSync(path.join(m.home, 'workers.pids')).mode & 0o777, 0o600, 'pid records are 0600');
@@ -32,8 +32,8 @@ test('the home is 0700, the socket 0600, and another user cannot drive the maste
       t.diagnostic('not root: the other-user and uid/gid checks need root to switch users');
       return;
     }
-    await m.waitForLine(/app dropped: all workers ready/);
-    const other = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'status', '--home', m.home], { encoding: 'utf8' });
+    await m.waitForEvent({ event: 'app-started', app: 'dropped' });
+    const other = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'status', '--home', m.home], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(other.status, 5, `exit code 5 (permission): ${other.stderr}`);
     assert.match(other.stderr, /permission denied/);
     const dropped = workersOf(m.pid).find((w) => w.app === 'dropped')!;
@@ -54,10 +54,11 @@ test('a config file others can write is refused unless --insecure-config', { tim
   const refused = startMaster(['run', file]);
   const result = await refused.exited;
   assert.equal(result.code, 2, 'a refused config is a bad-config exit');
+  // The refusal's wording is what the user reads: the reason, the mode and the way out.
   assert.match(refused.lines.join('\n'), /refusing the config .*: it is writable by everyone \(mode 0666\).*--insecure-config/);
   const accepted = startMaster(['run', '--insecure-config', file]);
   try {
-    await accepted.waitForLine(/app web: all workers ready/);
+    await accepted.waitForEvent({ event: 'app-started', app: 'web' });
   } finally {
     await stopMaster(accepted);
   }

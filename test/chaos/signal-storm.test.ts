@@ -11,6 +11,7 @@ import { workersOf } from '../helpers/workers.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { report, scale } from '../helpers/chaos.js';
 import { waitSettled } from '../helpers/control.js';
+import { RELOAD_STARTED } from '../helpers/log-events.js';
 
 test('SIGHUP storm: signals merge into at most 2 reloads', { timeout: 60_000 }, async () => {
   const signals = scale(200, 60);
@@ -19,16 +20,16 @@ test('SIGHUP storm: signals merge into at most 2 reloads', { timeout: 60_000 }, 
   const file = writeConfig(dir, { apps: [{ name: 'web', script: fixture('slow-boot.mjs'), args: [dir], instances: 3, wait_ready: true, kill_timeout: 3000, env: { READY_DELAY_MS: String(windowMs + 300) } }] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app web: all workers ready/);
-    const from = m.lines.length;
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
+    const after = m.mark();
     const t0 = Date.now();
     for (let i = 0; i < signals; i++) {
       m.signal('SIGHUP');
       await sleep(Math.max(0, t0 + ((i + 1) * windowMs) / signals - Date.now()));
     }
-    await m.waitForLine(/reload to gen \d+ done/, 20_000, from);
+    await m.waitForEvent({ event: 'reload-done', app: 'web' }, { after, timeoutMs: 30_000 });
     const settled = await waitSettled(m.home);
-    const reloads = m.lines.slice(from).filter((l) => /rolling reload gen/.test(l)).length;
+    const reloads = m.countEvents({ ...RELOAD_STARTED, app: 'web' }, after);
     const newest = settled.apps[0]!.generation;
     assert.equal(newest, 1 + reloads);
     const workers = await waitFor('exactly 3 workers of the newest generation', () => {
@@ -38,7 +39,7 @@ test('SIGHUP storm: signals merge into at most 2 reloads', { timeout: 60_000 }, 
     assert.ok(reloads <= 2, `${reloads} reloads ran`);
     assert.equal(workers.length, 3);
     assert.equal((await stopMaster(m)).code, 0);
-    await waitFor('nothing leaked', () => pidsMatching(dir).length === 0, 3000);
+    await waitFor('nothing leaked', () => pidsMatching(dir).length === 0, 10_000);
     report({ id: '3', scenario: 'SIGHUP storm', load: '3 workers', faults: `${signals} SIGHUPs in ${windowMs} ms`, lost: 'none', result: `${reloads} reloads ran; 3 workers of gen ${newest}; 0 leaked` });
   } finally {
     await stopMaster(m);

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 
 // The peer of a connected Unix socket (by inode), from `ss -x`; null when not found.
 function unixPeer(inode: string): string | null {
-  const out = spawnSync('ss', ['-xa'], { encoding: 'utf8' }).stdout ?? '';
+  const out = spawnSync('ss', ['-xa'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
   for (const line of out.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f[5] === inode) return f[7] ?? null;

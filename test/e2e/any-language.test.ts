@@ -21,20 +21,21 @@ async function jobsSurviveReloads(app: { name: string; script: string; interpret
   const file = writeConfig(dir, { apps: [{ ...app, args: [dir], wait_ready: true, kill_timeout: '5s', env: { JOB_LOG: jobLog } }] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(new RegExp(`app ${app.name}: all workers ready`));
+    await m.waitForEvent({ event: 'app-started', app: app.name });
     check?.(m.pid);
     for (let gen = 2; gen <= reloads + 1; gen++) {
-      await waitFor('jobs in flight', () => checkJobLog(jobLog).unfinished.length > 0, 5000);
-      const from = m.lines.length;
+      await waitFor('jobs in flight', () => checkJobLog(jobLog).unfinished.length > 0, 10_000);
+      const after = m.mark();
       m.signal('SIGHUP');
-      await m.waitForLine(new RegExp(`app ${app.name}: reload to gen ${gen} done`), 15_000, from);
+      await m.waitForEvent({ event: 'reload-done', app: app.name, generation: gen }, { after, timeoutMs: 30_000 });
     }
     assert.equal((await stopMaster(m)).code, 0);
     const jobs = checkJobLog(jobLog);
     assert.ok(jobs.started >= 2 * reloads, `jobs ran (${jobs.started})`);
     assert.deepEqual(jobs.unfinished, []);
     assert.deepEqual(jobs.duplicated, []);
-    assert.equal(m.count(/crashed|SIGKILL/), 0);
+    assert.equal(m.countEvents({ event: 'worker-exit', outcome: 'crash' }), 0, 'nothing crashed');
+    assert.equal(m.countEvents({ event: 'worker-killed' }), 0, 'nothing was killed');
   } finally {
     await stopMaster(m);
   }
@@ -61,12 +62,12 @@ test('readiness on SUPERVISOR_READY_FD; a worker that never signals aborts the r
   const file = writeConfig(dir, { apps: [app] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/sh#0 gen 1 pid \d+: starting -> ready/);
-    await m.waitForLine(/app sh: all workers ready/);
+    await m.waitForEvent({ event: 'worker-state', app: 'sh', worker: 0, generation: 1, from: 'starting', to: 'ready' });
+    await m.waitForEvent({ event: 'app-started', app: 'sh' });
     const before = workersOf(m.pid).map((w) => w.pid).sort();
     writeConfig(dir, { apps: [{ ...app, env: { NEVER_READY: '1' } }] });
     m.signal('SIGHUP');
-    await m.waitForLine(/app sh: reload to gen 2 aborted .*not ready within 800 ms/);
+    await m.waitForEvent({ event: 'reload-aborted', app: 'sh', generation: 2, reason: /not ready within 800 ms/ });
     await waitFor('the new generation is gone', () => workersOf(m.pid).every((w) => w.generation === 1) && workersOf(m.pid).length === 2);
     assert.deepEqual(pidsOfGeneration(m.pid, 1), before);
   } finally {
@@ -78,10 +79,10 @@ test('a worker that ignores SIGTERM gets SIGKILL after kill_timeout', { timeout:
   const dir = tempDir();
   const file = writeConfig(dir, { apps: [{ name: 'deaf', script: fixture('ignores-term.sh'), args: [dir], instances: 1, wait_ready: true, kill_timeout: 600 }] });
   const m = startMaster(['run', file]);
-  await m.waitForLine(/app deaf: all workers ready/);
+  await m.waitForEvent({ event: 'app-started', app: 'deaf' });
   const [w] = workersOf(m.pid);
   m.signal('SIGTERM');
-  await m.waitForLine(/deaf#0 .*still running 600 ms after finish-and-exit \(kill_timeout\): sent SIGKILL/, 5000);
+  await m.waitForEvent({ event: 'worker-killed', app: 'deaf', worker: 0, pid: w!.pid, afterMs: 600 });
   assert.equal((await m.exited).code, 0);
   assert.equal(alive(w!.pid), false);
 });
@@ -92,11 +93,11 @@ test('stop_signal goes to the whole process group with kill_group', { timeout: 3
     const childPidFile = path.join(dir, 'child.pid');
     const file = writeConfig(dir, { apps: [{ name: 'grp', script: fixture('group-parent.sh'), args: [dir], instances: 1, wait_ready: true, kill_group: killGroup, kill_timeout: 3000, env: { CHILD_PID_FILE: childPidFile } }] });
     const m = startMaster(['run', file]);
-    await m.waitForLine(/app grp: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'grp' });
     const child = Number(readFileSync(childPidFile, 'utf8'));
     assert.ok(alive(child));
     assert.equal((await stopMaster(m)).code, 0);
-    if (killGroup) await waitFor('the grandchild got the signal too', () => !alive(child), 3000);
+    if (killGroup) await waitFor('the grandchild got the signal too', () => !alive(child), 10_000);
     else {
       assert.ok(alive(child), 'without kill_group only the worker itself is signalled');
       process.kill(child, 'SIGKILL');
@@ -114,26 +115,27 @@ test('after kill -9 of the master, workers that survived are stopped by the next
     ],
   });
   const first = startMaster(['run', file], { SUPERVISOR_HOME: home });
-  await first.waitForLine(/app deaf: all workers ready/);
-  await first.waitForLine(/app py: all workers ready/);
+  await first.waitForEvent({ event: 'app-started', app: 'deaf' });
+  await first.waitForEvent({ event: 'app-started', app: 'py' });
   const workers = workersOf(first.pid);
   const deaf = workers.find((w) => w.app === 'deaf')!.pid;
   const py = workers.filter((w) => w.app === 'py').map((w) => w.pid);
   first.signal('SIGKILL');
   await first.exited;
-  await waitFor('cooperative workers exit within 2 s (PDEATHSIG)', () => py.every((p) => !alive(p)), 2000);
+  await waitFor('cooperative workers exit soon after (PDEATHSIG)', () => py.every((p) => !alive(p)), 10_000);
   assert.ok(alive(deaf), 'a worker that ignores its stop signal survives the master');
   writeFileSync(path.join(dir, 'marker'), '');
   const second = startMaster(['run', file], { SUPERVISOR_HOME: home });
   try {
-    await second.waitForLine(/stopped 1 leftover worker\(s\) of a previous master: deaf#0 pid \d+/, 15_000);
-    await waitFor('the leftover is gone', () => !alive(deaf), 3000);
-    await second.waitForLine(/app deaf: all workers ready/);
-    const at = (re: RegExp) => Date.parse(second.lines.find((l) => re.test(l))!.slice(0, 24));
-    assert.ok(at(/leftover/) <= at(/deaf#0 gen 1 .*started/), 'leftovers are stopped before new workers start');
+    // A plain log line (no event of its own): the wording names the leftover.
+    const reaped = await second.waitForEvent({ event: 'log', level: 'warn', message: new RegExp(`stopped 1 leftover worker\\(s\\) of a previous master: deaf#0 pid ${deaf}$`) }, { timeoutMs: 30_000 });
+    await waitFor('the leftover is gone', () => !alive(deaf), 10_000);
+    await second.waitForEvent({ event: 'app-started', app: 'deaf' });
+    const spawned = second.events.findIndex((e) => e.event === 'worker-spawned' && e.app === 'deaf');
+    assert.ok(second.events.indexOf(reaped) < spawned, 'leftovers are stopped before new workers start');
   } finally {
     second.signal('SIGQUIT');
     await second.exited;
-    await waitFor('nothing left', () => pidsMatching(dir).length === 0, 3000);
+    await waitFor('nothing left', () => pidsMatching(dir).length === 0, 10_000);
   }
 });

@@ -10,6 +10,7 @@ import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { workersOf } from '../helpers/workers.js';
+import { RELOAD_STARTED } from '../helpers/log-events.js';
 
 test('a change under watch rolls only that app; ignored paths do not trigger', { timeout: 30_000 }, async () => {
   const dir = tempDir();
@@ -24,9 +25,10 @@ test('a change under watch rolls only that app; ignored paths do not trigger', {
   });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app watched: all workers ready/);
-    await m.waitForLine(/app other: all workers ready/);
-    await m.waitForLine(/app watched: watching .*src/);
+    await m.waitForEvent({ event: 'app-started', app: 'watched' });
+    await m.waitForEvent({ event: 'app-started', app: 'other' });
+    // A plain log line: the watcher has no event of its own for "ready to see changes".
+    await m.waitForEvent({ event: 'log', message: /^app watched: watching .*src/ });
     const other = workersOf(m.pid).filter((w) => w.app === 'other').map((w) => w.pid).sort();
     // Ignored first: had any of these counted, it would be the logged trigger.
     writeFileSync(path.join(src, 'node_modules/lib/index.js'), 'x');
@@ -36,14 +38,13 @@ test('a change under watch rolls only that app; ignored paths do not trigger', {
     writeFileSync(path.join(src, 'out.txt'), 'x');
     const code = path.join(src, 'handler.js');
     writeFileSync(code, 'v2');
-    const line = await m.waitForLine(/app watched: watch: .* changed; rolling reload/);
-    assert.ok(line.includes(`watch: ${code} changed`), line);
-    await m.waitForLine(new RegExp(`app watched: rolling reload gen 1 -> 2 \\(watch: ${code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
-    await m.waitForLine(/app watched: reload to gen 2 done/);
+    const started = await m.waitForEvent({ event: 'reload-started', app: 'watched', from: 1, to: 2, mode: 'rolling' });
+    assert.equal(started.reason, `watch: ${code}`, 'the reload names the changed path');
+    await m.waitForEvent({ event: 'reload-done', app: 'watched', generation: 2 });
     await waitFor('watched runs gen 2', () => workersOf(m.pid).filter((w) => w.app === 'watched').every((w) => w.generation === 2));
     assert.deepEqual(workersOf(m.pid).filter((w) => w.app === 'other').map((w) => w.pid).sort(), other, 'the other app was not touched');
-    assert.equal(m.count(/app other: rolling reload/), 0);
-    assert.equal(m.count(/app watched: rolling reload/), 1, 'one debounced reload');
+    assert.equal(m.countEvents({ ...RELOAD_STARTED, app: 'other' }), 0);
+    assert.equal(m.countEvents({ ...RELOAD_STARTED, app: 'watched' }), 1, 'one debounced reload');
   } finally {
     await stopMaster(m);
   }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { CLI, fixture } from '../helpers/paths.js';
 
-const check = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', ...args], { encoding: 'utf8', env: { ...process.env, SUPERVISOR_HOME: tempDir('gs-nohome-') } });
+const check = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SUPERVISOR_HOME: tempDir('gs-nohome-') } });
 
 test('check prints a one-line summary and exits 0 on a valid file, honouring --env', () => {
   const dir = tempDir();

@@ -19,8 +19,8 @@ test('scale, restart and stop of one app through the control socket of `supervis
   const file = writeConfig(dir, { apps: [job(dir, 'a'), job(dir, 'b')] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app a: all workers ready/);
-    await m.waitForLine(/app b: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'a' });
+    await m.waitForEvent({ event: 'app-started', app: 'b' });
     const b0 = workersOf(m.pid).find((w) => w.app === 'b')!.pid;
 
     const up = await cli(m.home, ['scale', 'a', '3']);
@@ -53,7 +53,7 @@ test('reload of a change that never becomes ready exits 1 with the reason; the o
   const file = writeConfig(dir, { apps: [app] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app jobs: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
     const before = workersOf(m.pid).map((w) => w.pid).sort();
     writeConfig(dir, { apps: [{ ...app, env: { ...app.env, NEVER_READY: '1' } }] });
     const res = await cli(m.home, ['reload', 'jobs']);
@@ -74,7 +74,7 @@ test('an unknown app is a one-line error with exit 4 for every verb that takes a
   const file = writeConfig(dir, { apps: [job(dir, 'jobs')] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app jobs: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
     const pids = workersOf(m.pid).map((w) => w.pid);
     for (const args of [['stop', 'nope'], ['reload', 'nope'], ['restart', 'nope'], ['scale', 'nope', '2'], ['logs', 'nope']]) {
       const res = await cli(m.home, args);

@@ -11,6 +11,7 @@ import { CLI, fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { environ, workersOf } from '../helpers/workers.js';
 import { masterStatus } from '../helpers/master-status.js';
+import { RELOAD_STARTED } from '../helpers/log-events.js';
 
 const app = (name: string, extra: Record<string, unknown> = {}) => ({ name, script: fixture('sleeper.sh'), instances: 2, min_uptime: 150, kill_timeout: 2000, ...extra });
 const pidsOf = (masterPid: number, name?: string) => workersOf(masterPid).filter((w) => !name || w.app === name).map((w) => w.pid).sort();
@@ -20,7 +21,7 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
   const file = writeConfig(dir, { apps: [app('a')] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app a: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'a' });
     const before = pidsOf(m.pid);
     const bad: [string, string, RegExp][] = [
       ['invalid JSON', '{ "apps": [ {', /invalid JSON/],
@@ -28,9 +29,9 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
       ['unknown key', JSON.stringify({ metrics: false, apps: [app('a', { instanses: 3 })] }), /apps\[0\]\.instanses: unknown key "instanses"; did you mean "instances"\?/],
     ];
     for (const [what, text, error] of bad) {
-      const from = m.lines.length;
+      const after = m.mark();
       writeFileSync(file, text);
-      await m.waitForLine(/config rejected, nothing changed/, 10_000, from);
+      await m.waitForEvent({ event: 'config-failed', file }, { after });
       const status = await masterStatus(m.home);
       assert.equal(status.configs.length, 1);
       assert.equal(status.configs[0]!.ok, false, what);
@@ -38,15 +39,15 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
       assert.deepEqual(pidsOf(m.pid), before, `${what}: the workers were not touched`);
       assert.equal(status.apps[0]!.generation, 1);
     }
-    const cli = spawnSync(process.execPath, [CLI, 'status', '--json'], { encoding: 'utf8', env: { ...process.env, SUPERVISOR_HOME: m.home } });
+    const cli = spawnSync(process.execPath, [CLI, 'status', '--json'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SUPERVISOR_HOME: m.home } });
     const json = JSON.parse(cli.stdout) as { configs: { ok: boolean; error: string }[] };
     assert.equal(json.configs[0]!.ok, false);
     assert.match(json.configs[0]!.error, /instanses/);
-    const text = spawnSync(process.execPath, [CLI, 'status'], { encoding: 'utf8', env: { ...process.env, SUPERVISOR_HOME: m.home } });
+    const text = spawnSync(process.execPath, [CLI, 'status'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SUPERVISOR_HOME: m.home } });
     assert.match(text.stdout, /last load FAILED, still running the previous config:\n.*unknown key "instanses"/);
-    const from = m.lines.length;
+    const after = m.mark();
     writeConfig(dir, { apps: [app('a', { env: { FIXED: '1' } })] });
-    await m.waitForLine(/app a: reload to gen 2 done/, 10_000, from);
+    await m.waitForEvent({ event: 'reload-done', app: 'a', generation: 2 }, { after });
     const status = await masterStatus(m.home);
     assert.equal(status.configs[0]!.ok, true);
     assert.equal(status.configs[0]!.error, null);
@@ -61,12 +62,12 @@ test("an env-only change on app A rolls A with the new env; B's pids stay", { ti
   const file = writeConfig(dir, { apps: [app('a', { env: { COLOR: 'red' } }), app('b')] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app a: all workers ready/);
-    await m.waitForLine(/app b: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'a' });
+    await m.waitForEvent({ event: 'app-started', app: 'b' });
     const a1 = pidsOf(m.pid, 'a');
     const b1 = pidsOf(m.pid, 'b');
     writeConfig(dir, { apps: [app('a', { env: { COLOR: 'blue' } }), app('b')] });
-    await m.waitForLine(/app a: reload to gen 2 done/);
+    await m.waitForEvent({ event: 'reload-done', app: 'a', generation: 2 });
     const a2 = await waitFor('a rolled to gen 2', () => {
       const ws = workersOf(m.pid).filter((w) => w.app === 'a');
       return ws.length === 2 && ws.every((w) => w.generation === 2) ? ws : null;
@@ -74,7 +75,7 @@ test("an env-only change on app A rolls A with the new env; B's pids stay", { ti
     assert.ok(a2.every((w) => environ(w.pid)?.COLOR === 'blue'), 'the new workers have the new env');
     assert.ok(a2.every((w) => !a1.includes(w.pid)));
     assert.deepEqual(pidsOf(m.pid, 'b'), b1, 'app b was not touched');
-    assert.equal(m.count(/app b: rolling reload/), 0);
+    assert.equal(m.countEvents({ ...RELOAD_STARTED, app: 'b' }), 0);
   } finally {
     await stopMaster(m);
   }
@@ -85,17 +86,17 @@ test('an instances-only change scales without restarting any worker', { timeout:
   const file = writeConfig(dir, { apps: [app('a')] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app a: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'a' });
     const before = pidsOf(m.pid);
     writeConfig(dir, { apps: [app('a', { instances: 3 })] });
-    await m.waitForLine(/app a: scaled from 2 to 3 workers/);
+    await m.waitForEvent({ event: 'app-scaled', app: 'a', from: 2, to: 3 });
     const after = await waitFor('3 workers', () => (pidsOf(m.pid).length === 3 ? pidsOf(m.pid) : null));
     assert.ok(before.every((p) => after.includes(p)), 'the 2 old workers still run');
     writeConfig(dir, { apps: [app('a', { instances: 1 })] });
-    await m.waitForLine(/app a: scaled from 3 to 1 workers/);
+    await m.waitForEvent({ event: 'app-scaled', app: 'a', from: 3, to: 1 });
     const last = await waitFor('1 worker', () => (pidsOf(m.pid).length === 1 ? pidsOf(m.pid) : null));
     assert.ok(before.includes(last[0]!), 'scaling down keeps an original worker');
-    assert.equal(m.count(/rolling reload/), 0);
+    assert.equal(m.countEvents(RELOAD_STARTED), 0, 'no reload');
     assert.equal(workersOf(m.pid)[0]!.generation, 1);
   } finally {
     await stopMaster(m);

@@ -11,6 +11,7 @@ import { tempDir } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { environ, workersOf } from '../helpers/workers.js';
+import { RELOAD_STARTED } from '../helpers/log-events.js';
 
 const configText = (value: string) => JSON.stringify({ metrics: false, apps: [{ name: 'sh', script: fixture('sleeper.sh'), instances: 2, min_uptime: 150, kill_timeout: 2000, env: { SAVE: value } }] }, null, 2);
 
@@ -27,7 +28,7 @@ test('each editor save style reloads once with the new env', { timeout: 40_000 }
   writeFileSync(file, configText('v1'));
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app sh: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'sh' });
     const styles: [string, (text: string) => Promise<void> | void][] = [
       ['in-place write', (text) => writeFileSync(file, text)],
       ['atomic temp + rename', (text) => {
@@ -42,22 +43,23 @@ test('each editor save style reloads once with the new env', { timeout: 40_000 }
         closeSync(fd);
       }],
       ['delete and recreate', async (text) => {
-        const from = m.lines.length;
+        const after = m.mark();
         unlinkSync(file);
-        await m.waitForLine(/config .* was removed; the apps keep running/, 10_000, from);
+        // A plain log line: the removal has no event of its own.
+        await m.waitForEvent({ event: 'log', level: 'warn', message: /^config .* was removed; the apps keep running/ }, { after });
         writeFileSync(file, text);
       }],
     ];
     let generation = 1;
     for (const [style, save] of styles) {
       generation++;
-      const from = m.lines.length;
+      const after = m.mark();
       await save(configText(`v${generation}`));
-      await m.waitForLine(new RegExp(`app sh: reload to gen ${generation} done`), 10_000, from).catch((error: Error) => {
+      await m.waitForEvent({ event: 'reload-done', app: 'sh', generation }, { after }).catch((error: Error) => {
         throw new Error(`${style}: ${error.message}`);
       });
       await workersWith(m.pid, `v${generation}`, generation);
-      assert.equal(m.lines.slice(from).filter((l) => /changed on disk/.test(l)).length, 1, `${style}: exactly one reload`);
+      assert.equal(m.countEvents({ ...RELOAD_STARTED, app: 'sh' }, after), 1, `${style}: exactly one reload`);
     }
   } finally {
     await stopMaster(m);
@@ -70,20 +72,20 @@ test('a rapid burst of saves gives exactly one reload, with the last content', {
   writeFileSync(file, configText('start'));
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app sh: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'sh' });
     for (let i = 0; i < 8; i++) {
       writeFileSync(file, configText(`burst-${i}`));
       await sleep(30); // an autosaving editor
     }
-    await m.waitForLine(/app sh: reload to gen 2 done/);
+    await m.waitForEvent({ event: 'reload-done', app: 'sh', generation: 2 });
     await workersWith(m.pid, 'burst-7', 2);
     // A later save must be gen 3: had the burst caused a second reload, this would be gen 4.
-    const from = m.lines.length;
+    const after = m.mark();
     writeFileSync(file, configText('after'));
-    await m.waitForLine(/app sh: reload to gen (\d+) done/, 10_000, from).then((line) => assert.match(line, /gen 3 done/));
+    const done = await m.waitForEvent({ event: 'reload-done', app: 'sh' }, { after });
+    assert.equal(done.generation, 3);
     await workersWith(m.pid, 'after', 3);
-    assert.equal(m.count(/changed on disk/), 2);
-    assert.equal(m.count(/rolling reload gen/), 2);
+    assert.equal(m.countEvents({ ...RELOAD_STARTED, app: 'sh', mode: 'rolling' }), 2, 'one reload for the burst, one for the later save');
   } finally {
     await stopMaster(m);
   }

@@ -12,6 +12,8 @@ import { fixture } from '../helpers/paths.js';
 import { alive, pidsMatching, stat } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
 import { workersOf } from '../helpers/workers.js';
+import { scratch } from '../helpers/harness.js';
+import { workerLines } from '../helpers/log-events.js';
 
 const jobs = (dir: string, extra: Record<string, unknown> = {}) => ({
   name: 'jobs', script: fixture('job-worker.mjs'), args: [dir], instances: 2, wait_ready: true, kill_timeout: '5s', env: { JOB_LOG: path.join(dir, 'jobs.log') }, ...extra,
@@ -143,10 +145,10 @@ test('a daemon resolves relative paths before chdir("/"), keeps worker lines out
   // A relative script path and a relative config path, both resolved before the daemon leaves its cwd.
   const file = writeConfig(dir, { apps: [{ name: 'chatty', script: path.relative(dir, fixture('chatty.mjs')), wait_ready: true, kill_timeout: '2s' }] });
   try {
-    const started = await cli(home, ['start', path.relative('/tmp', file)]);
+    const started = await cli(home, ['start', path.relative(scratch(), file)]); // the CLI runs in scratch()
     assert.equal(started.code, 0, started.stderr);
     const out = path.join(home, 'logs', 'chatty-out.log');
-    await waitFor('worker lines in the app log', () => existsSync(out) && /chatty#0 \| out \d+/.test(readFileSync(out, 'utf8')));
+    await waitFor('worker lines in the app log', () => existsSync(out) && workerLines(readFileSync(out, 'utf8')).some((l) => /^out \d+$/.test(l.message)));
     assert.doesNotMatch(readFileSync(path.join(home, 'logs', 'supervisor.log'), 'utf8'), /\| (out|err) \d+/, 'worker lines stay out of the master log');
     const reload = await cli(home, ['reload']);
     assert.equal(reload.code, 0, `a reload after chdir("/") still finds the script: ${reload.stderr}`);

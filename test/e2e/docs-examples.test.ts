@@ -2,12 +2,12 @@
 // real master, so the documentation cannot rot. See test/helpers/doc-blocks.ts for the format.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLI, ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/config.js';
 import { docBlocks, type DocBlock } from '../helpers/doc-blocks.js';
+import { spawnInTest } from '../helpers/spawn.js';
 
 const BLOCK_TIMEOUT_MS = 20_000;
 
@@ -32,10 +32,10 @@ function sandbox(): { dir: string; env: NodeJS.ProcessEnv } {
 // Runs one block in its own process group; everything it left running is killed afterwards.
 function runBlock(b: DocBlock, dir: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
   const [cmd, args] = b.lang === 'sh' || b.lang === 'bash' ? ['bash', ['-eu', '-o', 'pipefail', '-c', b.code]] : [process.execPath, ['--input-type=module', '-e', b.code]];
-  const child = spawn(cmd, args, { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnInTest(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
+  child.stdout!.on('data', (d: Buffer) => (output += d));
+  child.stderr!.on('data', (d: Buffer) => (output += d));
   const kill = (sig: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, sig);

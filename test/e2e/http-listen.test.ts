@@ -12,6 +12,7 @@ import { fixture, ROOT } from '../helpers/paths.js';
 import { freePort, get } from '../helpers/http.js';
 import { workersOf } from '../helpers/workers.js';
 import { waitFor } from '../helpers/wait.js';
+import { testSignal } from '../helpers/harness.js';
 
 const genOf = (body: string) => Number(/generation (\d+)/.exec(body)?.[1]);
 
@@ -23,10 +24,11 @@ test('a reload keeps the socket: a busy keep-alive client gets no error and fres
   const m = startMaster(['run', file]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    await m.waitForLine(/app web: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
     const busy = { stop: false, errors: [] as string[], gens: [] as number[], closes: 0 };
+    const ended = testSignal();
     const busyLoop = (async () => {
-      while (!busy.stop) {
+      while (!busy.stop && !ended.aborted) {
         try {
           const r = await get(port, '/', agent);
           assert.equal(r.status, 200);
@@ -39,12 +41,14 @@ test('a reload keeps the socket: a busy keep-alive client gets no error and fres
     })();
     await waitFor('the busy client being served', () => busy.gens.length >= 3);
     const before = busy.gens.length;
-    const from = m.lines.length;
+    const after = m.mark();
     m.signal('SIGHUP');
-    await m.waitForLine(/app web: rolling reload gen 1 -> 2/, 10_000, from);
+    await m.waitForEvent({ event: 'reload-started', app: 'web', from: 1, to: 2 }, { after });
     const fresh: number[] = [];
     const freshErrors: string[] = [];
-    while (!m.lines.slice(from).some((l) => /app web: reload to gen 2 done/.test(l))) {
+    const reloadEnded = () => m.findEvent({ event: /^reload-(done|aborted)$/, app: 'web' }, after);
+    while (!reloadEnded()) {
+      ended.throwIfAborted();
       try {
         const r = await get(port, '/');
         assert.equal(r.status, 200);
@@ -52,9 +56,8 @@ test('a reload keeps the socket: a busy keep-alive client gets no error and fres
       } catch (error) {
         freshErrors.push(String(error));
       }
-      if (m.lines.slice(from).some((l) => /aborted/.test(l))) break;
     }
-    await m.waitForLine(/app web: reload to gen 2 done/, 20_000, from);
+    await m.waitForEvent({ event: 'reload-done', app: 'web', generation: 2 }, { after });
     // Keep going until the busy connection has been served by the new generation.
     const deadline = Date.now() + 10_000;
     while (busy.gens.at(-1) !== 2 && Date.now() < deadline) await get(port, '/');
@@ -81,7 +84,7 @@ test('a Python worker serves HTTP from the inherited fd 3 with LISTEN_PID equal 
   });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app py: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'py' });
     const pids = new Set(workersOf(m.pid).map((w) => w.pid));
     const seen = new Set<number>();
     for (let i = 0; i < 6; i++) {
@@ -113,9 +116,10 @@ test('a listen port already in use fails `supervisor run` with a clear error and
   try {
     const result = await m.exited;
     assert.notEqual(result.code, 0);
+    // The error's wording is what a user reads: it names the app, the address and the errno.
     const output = m.lines.join('\n');
     assert.match(output, new RegExp(`app "web": cannot bind tcp://127\\.0\\.0\\.1:${port}: EADDRINUSE`));
-    assert.equal(m.count(/started$/), 0, 'no worker was spawned');
+    assert.equal(m.countEvents({ event: 'worker-spawned' }), 0, 'no worker was spawned');
   } finally {
     blocker.close();
     await stopMaster(m);
@@ -130,12 +134,12 @@ test('removing an app from the config closes its socket while the master keeps r
   const file = writeConfig(dir, { apps: [web, idle] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app web: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
     assert.equal((await get(port)).status, 200);
     assert.equal(await canBind(port), false, 'the master holds the port');
     writeConfig(dir, { apps: [idle] });
     m.signal('SIGHUP');
-    await m.waitForLine(/app web: stopped/);
+    await m.waitForEvent({ event: 'app-stopped', app: 'web' });
     await waitFor('the port to be free again', () => canBind(port));
     assert.equal(m.child.exitCode, null, 'the master keeps running');
   } finally {
@@ -159,17 +163,17 @@ test('a draining worker answers a request on an idle keep-alive connection with 
   const m = startMaster(['run', file]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    await m.waitForLine(/app web: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
     const first = await get(port, '/', agent);
     assert.equal(genOf(first.body), 1);
     assert.notEqual(first.headers.connection, 'close');
-    const from = m.lines.length;
+    const after = m.mark();
     m.signal('SIGHUP');
-    await m.waitForLine(/web#0 gen 1 .*ready -> draining/, 15_000, from);
+    await m.waitForEvent({ event: 'worker-state', app: 'web', worker: 0, generation: 1, to: 'draining' }, { after });
     const late = await get(port, '/', agent);
     assert.equal(genOf(late.body), 1, 'the idle connection was not cut: the old worker served it');
     assert.equal(late.headers.connection, 'close');
-    await m.waitForLine(/app web: reload to gen 2 done/, 15_000, from);
+    await m.waitForEvent({ event: 'reload-done', app: 'web', generation: 2 }, { after });
     assert.equal(genOf((await get(port, '/', agent)).body), 2);
   } finally {
     agent.destroy();

@@ -3,7 +3,6 @@
 // crashing the master, and `supervisor logs` printing and following them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -12,14 +11,17 @@ import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { CLI, fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
+import { spawnInTest } from '../helpers/spawn.js';
+import { workerLines } from '../helpers/log-events.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 
+// The human file format is what this test checks, so the master runs without --json-logs.
 test('worker lines go to per-app files with a timestamp and worker id; SIGUSR1 reopens them', { timeout: 30_000 }, async () => {
   const dir = tempDir();
   const custom = path.join(dir, 'custom', 'chatty.out');
   const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), instances: 2, wait_ready: true, out_file: custom }] });
-  const m = startMaster(['run', file]);
+  const m = startMaster(['run', file], {}, { human: true });
   const errLog = path.join(m.home, 'logs', 'chatty-error.log');
   try {
     await m.waitForLine(/app chatty: all workers ready/);
@@ -56,16 +58,19 @@ test('a log directory that becomes unusable is logged once and does not crash th
   const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), wait_ready: true, out_file: path.join(logDir, 'out.log'), error_file: path.join(logDir, 'err.log') }] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app chatty: all workers ready/);
-    await waitFor('lines in the out file', () => read(path.join(logDir, 'out.log')).includes('out'));
+    await m.waitForEvent({ event: 'app-started', app: 'chatty' });
+    // Both files open (the error file opens at the first stderr line), else one would
+    // recreate the directory between the rename and the write below.
+    await waitFor('lines in both files', () => read(path.join(logDir, 'out.log')).includes('out') && read(path.join(logDir, 'err.log')).includes('err'));
     renameSync(logDir, logDir + '.old');
     writeFileSync(logDir, 'not a directory'); // the log path can no longer be opened
     m.signal('SIGUSR1');
-    await m.waitForLine(/WARN log file .*out\.log: cannot open: (ENOTDIR|EEXIST)/);
-    const from = m.lines.length;
-    await m.waitForLine(/chatty#0 \| out \d+/, 5000, from); // the worker keeps talking
-    await m.waitForLine(/chatty#0 \| out \d+/, 5000, m.lines.length);
-    assert.equal(m.count(/log file .*out\.log/), 1, 'the problem is logged once, not per line');
+    // A plain log line: the problem (and the file it names) is in its wording.
+    await m.waitForEvent({ event: 'log', level: 'warn', message: /^log file .*out\.log: cannot open: (ENOTDIR|EEXIST)/ });
+    const talking = { event: 'worker-output', app: 'chatty', worker: 0, message: /^out \d+$/ };
+    await m.waitForEvent(talking, { after: m.mark() }); // the worker keeps talking
+    await m.waitForEvent(talking, { after: m.mark() });
+    assert.equal(m.countEvents({ event: 'log', message: /log file .*out\.log/ }), 1, 'the problem is logged once, not per line');
     assert.equal((await cli(m.home, ['status'])).code, 0, 'the master still answers');
     rmSync(logDir);
     mkdirSync(logDir);
@@ -81,19 +86,19 @@ test('supervisor logs prints the last N lines and follows new ones with -f', { t
   const file = writeConfig(dir, { apps: [{ name: 'chatty', script: fixture('chatty.mjs'), wait_ready: true }] });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/chatty#0 \| out 5$/);
+    await m.waitForEvent({ event: 'worker-output', app: 'chatty', worker: 0, message: 'out 5' });
     const last = await cli(m.home, ['logs', 'chatty', '-n', '2']);
     assert.equal(last.code, 0, last.stderr);
-    const lines = last.stdout.split('\n').filter((l) => / chatty#0 \| /.test(l));
-    assert.equal(lines.filter((l) => /\| out /.test(l)).length, 2);
-    assert.equal(lines.filter((l) => /\| err /.test(l)).length, 2);
+    const lines = workerLines(last.stdout).filter((l) => l.app === 'chatty' && l.worker === 0);
+    assert.equal(lines.filter((l) => /^out /.test(l.message)).length, 2, last.stdout);
+    assert.equal(lines.filter((l) => /^err /.test(l.message)).length, 2, last.stdout);
     assert.match(last.stdout, /==> .*chatty-out\.log <==/);
 
-    const child = spawn(process.execPath, [CLI, 'logs', 'chatty', '-f', '-n', '0'], { env: { ...process.env, SUPERVISOR_HOME: m.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnInTest(process.execPath, [CLI, 'logs', 'chatty', '-f', '-n', '0'], { env: { ...process.env, SUPERVISOR_HOME: m.home }, stdio: ['ignore', 'pipe', 'pipe'] });
     const seen: string[] = [];
-    createInterface({ input: child.stdout }).on('line', (l) => seen.push(l));
+    createInterface({ input: child.stdout! }).on('line', (l) => seen.push(l));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor('followed lines', () => seen.filter((l) => /chatty#0 \| out \d+/.test(l)).length >= 3);
+    await waitFor('followed lines', () => workerLines(seen.join('\n')).filter((l) => l.worker === 0 && /^out \d+$/.test(l.message)).length >= 3);
     child.kill('SIGINT');
     assert.equal(await exited, 0);
   } finally {

@@ -24,9 +24,9 @@ test('GET /metrics serves supervisor and merged worker metrics; bad workers are 
   const m = startMaster(['run', file]);
   try {
     const url = await metricsUrl(m);
-    await m.waitForLine(/app jobs: all workers ready/);
-    await m.waitForLine(/app mute: all workers ready/);
-    await m.waitForLine(/app garbage: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
+    await m.waitForEvent({ event: 'app-started', app: 'mute' });
+    await m.waitForEvent({ event: 'app-started', app: 'garbage' });
 
     const first = await get(`${url}/metrics`);
     assert.equal(first.status, 200);
@@ -47,8 +47,9 @@ test('GET /metrics serves supervisor and merged worker metrics; bad workers are 
 
     const second = await get(`${url}/metrics`);
     assert.equal(sample(second.body, 'supervisor_worker_scrape_failures_total{app="garbage",reason="malformed"}'), 2);
-    assert.equal(m.count(/garbage#0 .*malformed metrics skipped/), 1, 'one log line for a malformed worker, not one per scrape');
-    assert.equal(m.count(/mute#0 .*did not answer a metrics request/), 1);
+    // Plain log lines: once per worker is what is checked, and the wording says which worker.
+    assert.equal(m.countEvents({ event: 'log', message: /^garbage#0 .*malformed metrics skipped/ }), 1, 'one log line for a malformed worker, not one per scrape');
+    assert.equal(m.countEvents({ event: 'log', message: /^mute#0 .*did not answer a metrics request/ }), 1);
 
     const om = await get(`${url}/metrics`, { accept: 'application/openmetrics-text; version=1.0.0' });
     assert.match(om.type, /^application\/openmetrics-text; version=1\.0\.0/);
@@ -64,9 +65,9 @@ test('GET /metrics serves supervisor and merged worker metrics; bad workers are 
     assert.deepEqual([health.status, health.body], [200, 'ok\n']);
     assert.equal((await get(`${url}/nope`)).status, 404);
 
-    const from = m.lines.length;
+    const mark = m.mark();
     m.signal('SIGHUP');
-    await m.waitForLine(/app jobs: reload to gen 2 done/, 15_000, from);
+    await m.waitForEvent({ event: 'reload-done', app: 'jobs', generation: 2 }, { after: mark });
     const after = await waitFor('the reload counted', async () => {
       const body = (await get(`${url}/metrics`)).body;
       return sample(body, 'supervisor_reloads_total{app="jobs",result="ok"}') === 1 ? body : null;
@@ -74,7 +75,7 @@ test('GET /metrics serves supervisor and merged worker metrics; bad workers are 
     assert.equal(sample(after, 'supervisor_worker_restarts_total{app="jobs",reason="reload"}'), 3);
     assert.equal(sample(after, 'supervisor_reload_duration_seconds_count{app="jobs",result="ok"}'), 1);
 
-    const cli = spawnSync(process.execPath, [CLI, 'metrics'], { env: { ...process.env, SUPERVISOR_HOME: m.home }, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [CLI, 'metrics'], { env: { ...process.env, SUPERVISOR_HOME: m.home }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal(sample(cli.stdout, 'supervisor_reloads_total{app="jobs",result="ok"}'), 1);
     assert.match(cli.stdout, /^fixture_jobs_processed_total\{app="jobs"\} \d+$/m);
@@ -86,7 +87,7 @@ test('GET /metrics serves supervisor and merged worker metrics; bad workers are 
 
 test('supervisor metrics without a master exits 3 with one clear line', () => {
   const home = tempDir('gs-home-');
-  const r = spawnSync(process.execPath, [CLI, 'metrics'], { env: { ...process.env, SUPERVISOR_HOME: home }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'metrics'], { env: { ...process.env, SUPERVISOR_HOME: home }, encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 3);
   assert.match(r.stderr, /^supervisor: no master is running/);
   assert.equal(r.stderr.trim().split('\n').length, 1);

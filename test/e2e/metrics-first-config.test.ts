@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
-import { get, metricsUrl, sample } from '../helpers/metrics.js';
+import { get, METRICS_SERVING, metricsUrl, sample } from '../helpers/metrics.js';
 import { request } from '../../src/cli/control-client.js';
 import { homePaths } from '../../src/runtime/home.js';
 
@@ -24,18 +24,18 @@ test('the first config that enables metrics sets the endpoint; later ones do not
   const other = writeConfig(dir, { metrics: { host: '127.0.0.2', port: 0 }, apps: [app('c')] }, 'c.json');
   const m = startMaster(['run', off]);
   try {
-    await m.waitForLine(/app a: all workers ready/);
-    assert.equal(m.count(/metrics: serving/), 0, 'metrics: false opens no endpoint');
+    await m.waitForEvent({ event: 'app-started', app: 'a' });
+    assert.equal(m.countEvents(METRICS_SERVING), 0, 'metrics: false opens no endpoint');
     const socket = homePaths(m.home).socket;
     assert.equal((await request(socket, 'start', { config: busy })).ok, true);
-    await m.waitForLine(new RegExp(`127\\.0\\.0\\.1:${busyPort} is already in use`));
+    await m.waitForEvent({ event: 'log', message: new RegExp(`127\\.0\\.0\\.1:${busyPort} is already in use`) });
     assert.equal((await request(socket, 'ping')).ok, true, 'the master keeps running');
     assert.equal((await request(socket, 'start', { config: on })).ok, true);
     const url = await metricsUrl(m);
     assert.equal((await request(socket, 'start', { config: other })).ok, true);
     const body = (await get(`${url}/metrics`)).body;
     for (const name of ['a', 'b', 'c', 'd']) assert.equal(sample(body, `supervisor_workers{app="${name}",state="ready"}`), 1, `app ${name} is served by the one endpoint`);
-    assert.equal(m.count(/metrics: serving/), 1, 'one endpoint only');
+    assert.equal(m.countEvents(METRICS_SERVING), 1, 'one endpoint only');
   } finally {
     await stopMaster(m);
     blocker.close();

@@ -19,13 +19,13 @@ test('a worker without prom-client installed answers with no metrics, not a time
   const m = startMaster(['run', file]);
   try {
     const url = await metricsUrl(m);
-    await m.waitForLine(/app plain: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'plain' });
     const { status, body } = await get(`${url}/metrics`);
     assert.equal(status, 200);
     assert.equal(sample(body, 'supervisor_workers{app="plain",state="ready"}'), 2);
     assert.equal(sample(body, 'supervisor_worker_scrape_failures_total{app="plain",reason="timeout"}'), 0, 'both workers answered');
     assert.equal(sample(body, 'supervisor_worker_scrape_failures_total{app="plain",reason="malformed"}'), 0);
-    assert.equal(m.count(/WARN|ERROR/), 0, m.lines.join('\n'));
+    assert.equal(m.countEvents({ level: /^(warn|error)$/ }), 0, m.lines.join('\n'));
   } finally {
     await stopMaster(m);
   }

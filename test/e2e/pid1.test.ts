@@ -2,11 +2,12 @@
 // the master warns and the docs ask for tini; under tini the orphan is reaped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CLI, fixture } from '../helpers/paths.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { waitFor } from '../helpers/wait.js';
+import { spawnInTest } from '../helpers/spawn.js';
 import { childrenOf, cmdline, pidsMatching, stat } from '../helpers/procs.js';
 
 const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
@@ -19,7 +20,7 @@ const orphanOf = (dir: string, parent: number) => () =>
 // Runs `prefix... node CLI run <config>` in a new PID namespace; the first process inside is PID 1.
 function runInNamespace(prefix: string[], dir: string) {
   const file = writeConfig(dir, { apps: [{ name: 'orphans', script: fixture('orphan-maker.mjs'), args: [dir], instances: 1, wait_ready: true }] });
-  const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', ...prefix, process.execPath, CLI, 'run', file], {
+  const child = spawnInTest('unshare', ['--pid', '--fork', '--mount-proc', ...prefix, process.execPath, CLI, 'run', file], {
     env: { ...process.env, SUPERVISOR_HOME: tempDir('gs-home-') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,24 +3,16 @@
 // summed across the workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { metricsUrl } from '../helpers/metrics.js';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
+import { freePort } from '../helpers/http.js';
+import { spawnInTest } from '../helpers/spawn.js';
 
 // The single value of an instant query, or null while Prometheus has none.
 async function query(base: string, promql: string): Promise<number | null> {
@@ -37,11 +29,11 @@ test('Prometheus scrapes the supervisor: up, supervisor metrics and summed worke
     apps: [{ name: 'jobs', script: fixture('metrics-worker.mjs'), args: [dir], instances: 3, wait_ready: true, kill_timeout: '5s', env: { JOBS: 7, DEFAULT_METRICS: 1 } }],
   });
   const m = startMaster(['run', file]);
-  let prom: ReturnType<typeof spawn> | null = null;
+  let prom: ChildProcess | null = null;
   const promLog: string[] = [];
   try {
     const target = new URL(await metricsUrl(m)).host;
-    await m.waitForLine(/app jobs: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
     const promConfig = path.join(dir, 'prometheus.yml');
     writeFileSync(promConfig, [
       'global:',
@@ -54,7 +46,7 @@ test('Prometheus scrapes the supervisor: up, supervisor metrics and summed worke
       '',
     ].join('\n'));
     const listen = `127.0.0.1:${await freePort()}`;
-    prom = spawn('prometheus', [`--config.file=${promConfig}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=${listen}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    prom = spawnInTest('prometheus', [`--config.file=${promConfig}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=${listen}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     prom.on('error', (e) => promLog.push(`spawn failed: ${e.message} (install the Debian package "prometheus")`));
     for (const s of [prom.stdout!, prom.stderr!]) s.on('data', (d: Buffer) => promLog.push(d.toString()));
     const base = `http://${listen}`;

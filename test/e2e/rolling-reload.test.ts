@@ -19,13 +19,13 @@ test('10 SIGHUPs roll 3 job workers without cutting or repeating a job', { timeo
   });
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app jobs: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
     const seenPids = new Set(workersOf(m.pid).map((w) => w.pid));
     assert.equal(seenPids.size, 3);
     for (let gen = 2; gen <= 11; gen++) {
-      const from = m.lines.length;
+      const after = m.mark();
       m.signal('SIGHUP');
-      await m.waitForLine(new RegExp(`app jobs: reload to gen ${gen} done`), 15_000, from);
+      await m.waitForEvent({ event: 'reload-done', app: 'jobs', generation: gen }, { after, timeoutMs: 30_000 });
       const workers = await waitFor('exactly the new generation', () => {
         const ws = workersOf(m.pid);
         return ws.length === 3 && ws.every((w) => w.generation === gen) ? ws : null;
@@ -38,13 +38,13 @@ test('10 SIGHUPs roll 3 job workers without cutting or repeating a job', { timeo
     }
     const result = await stopMaster(m);
     assert.equal(result.code, 0);
-    await waitFor('no worker left', () => [...seenPids].every((pid) => !alive(pid)), 5000);
+    await waitFor('no worker left', () => [...seenPids].every((pid) => !alive(pid)), 10_000);
     assert.deepEqual(pidsMatching(dir), []);
     const jobs = checkJobLog(jobLog);
     assert.ok(jobs.started > 20, `jobs ran (${jobs.started})`);
     assert.deepEqual(jobs.unfinished, [], 'no job was interrupted');
     assert.deepEqual(jobs.duplicated, [], 'no job ran twice');
-    assert.equal(m.count(/crashed/), 0);
+    assert.equal(m.countEvents({ event: 'worker-exit', outcome: 'crash' }), 0);
   } finally {
     await stopMaster(m);
   }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CLI, fixture } from '../helpers/paths.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 
-const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
 const hasVerify = spawnSync('systemd-analyze', ['--version']).status === 0;
 
 // A config in a directory whose name needs quoting and escaping in a unit file.
@@ -42,7 +42,7 @@ test('--install writes <unit-dir>/<name>.service, and systemd-analyze verify acc
   assert.match(unit, /^User=www-data$/m);
   assert.match(unit, /^Environment="SUPERVISOR_HOME=\/srv\/gs home"$/m);
   assert.doesNotMatch(unit, /StateDirectory/);
-  const v = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+  const v = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(v.status, 0, v.stderr);
   assert.equal(v.stderr.trim(), '', 'no warning either (systemd only warns about unknown or malformed keys)');
 });

@@ -1,11 +1,11 @@
 // Writing ecosystem files into temp dirs for tests.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { scratch } from './harness.js';
 
-// A fresh temp dir for one test.
+// A fresh temp dir for one test, under the test's own dir (removed when the test ends).
 export function tempDir(prefix = 'gs-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  return mkdtempSync(path.join(scratch(), prefix));
 }
 
 // Writes an ecosystem JSON file and returns its path. Metrics are off unless given.

@@ -2,6 +2,7 @@
 // one keep-alive agent; every failed request is kept with the client port it used, so the
 // test can tell which worker's connection it was.
 import http from 'node:http';
+import { testSignal } from './harness.js';
 
 // One failed request: when, on which client port (null before it connected), and why.
 export interface LoadError { readonly at: number; readonly localPort: number | null; readonly message: string }
@@ -44,12 +45,14 @@ function once(port: number, agent: http.Agent, stats: LoadStats): Promise<void> 
 }
 
 // Starts `connections` request loops against 127.0.0.1:`port`, each reusing its connection.
+// The loops stop at stop(), or when the test ends (a failed test never calls stop()).
 export function keepAliveLoad(port: number, connections: number): Load {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections, scheduling: 'fifo' });
   const stats: LoadStats = { ok: 0, errors: [], servedBy: new Set() };
+  const ended = testSignal();
   let running = true;
   const loops = Array.from({ length: connections }, async () => {
-    while (running) await once(port, agent, stats);
+    while (running && !ended.aborted) await once(port, agent, stats);
   });
   return {
     stats,

@@ -2,10 +2,13 @@
 import { spawnSync } from 'node:child_process';
 import type { MasterProcess } from './master-process.js';
 
-// Waits for the master's "metrics: serving <url>/metrics" line; returns the base URL.
-export async function metricsUrl(m: MasterProcess, timeoutMs = 10_000): Promise<string> {
-  const line = await m.waitForLine(/metrics: serving http:\/\/\S+\/metrics/, timeoutMs);
-  return /(http:\/\/\S+)\/metrics/.exec(line)![1]!;
+// The master's "metrics: serving <url>/metrics" line (a plain log line: it has no event of its own).
+export const METRICS_SERVING = { event: 'log', message: /^metrics: serving http:\/\/\S+\/metrics/ } as const;
+
+// Waits until the master serves metrics; returns the base URL (with the port it chose).
+export async function metricsUrl(m: MasterProcess, timeoutMs = 20_000): Promise<string> {
+  const e = await m.waitForEvent(METRICS_SERVING, { timeoutMs });
+  return /(http:\/\/\S+)\/metrics/.exec(e.message)![1]!;
 }
 
 // GETs `url` and returns status, content type and body.
@@ -22,7 +25,7 @@ export function sample(text: string, series: string): number | undefined {
 
 // Runs `promtool check metrics` on `text`; returns its exit status and everything it printed.
 export function promtoolCheck(text: string): { status: number | null; output: string } {
-  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
   if (r.error) throw new Error(`promtool is not installed (Debian package "prometheus"; .ci/run installs it): ${r.error.message}`);
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }

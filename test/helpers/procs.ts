@@ -1,5 +1,6 @@
 // Looking at real processes through /proc: liveness, descendants, parents, sessions.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 // True when a process with this pid exists and is not a zombie.
 export function alive(pid: number): boolean {
@@ -64,4 +65,32 @@ export function socketInodes(pid: number): Set<string> {
     return new Set();
   }
   return new Set(fds.map((fd) => socketInodeAt(pid, fd)).filter((i): i is string => i !== null));
+}
+
+// "a.b.c.d:port" of every TCP socket in LISTEN state held by `pid` ("[hex]:port" for IPv6),
+// read from the kernel through the process's own network namespace.
+export function listeningAddresses(pid: number): string[] {
+  const mine = socketInodes(pid);
+  const found: string[] = [];
+  for (const table of [`/proc/${pid}/net/tcp`, `/proc/${pid}/net/tcp6`]) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || f[3] !== '0A' || !mine.has(f[9]!)) continue;
+      const [hex, portHex] = f[1]!.split(':') as [string, string];
+      const port = parseInt(portHex, 16);
+      found.push(hex.length === 8 ? `${[3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.')}:${port}` : `[${hex}]:${port}`);
+    }
+  }
+  return found;
+}
+
+// True when this user can run a process in a network namespace of its own (root, unshare).
+export function canUseNetns(): boolean {
+  return spawnSync('unshare', ['-n', 'true']).status === 0;
 }

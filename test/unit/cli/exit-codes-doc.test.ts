@@ -20,7 +20,7 @@ test('every verb is documented and its --help names its exit codes', () => {
   const codes = new Set<number>(Object.values(EXIT));
   for (const verb of ['run', 'start', 'stop', 'reload', 'restart', 'status', 'scale', 'forget', 'logs']) {
     assert.match(doc, new RegExp(`^### \`supervisor ${verb}\\b`, 'm'), `docs/cli.md documents ${verb}`);
-    const help = execFileSync(process.execPath, [CLI, verb, '--help'], { encoding: 'utf8' });
+    const help = execFileSync(process.execPath, [CLI, verb, '--help'], { encoding: 'utf8', timeout: 30_000 });
     const line = /Exit codes: (.*)/.exec(help)?.[1];
     assert.ok(line, `${verb} --help lists its exit codes`);
     for (const m of line.matchAll(/(?:^|, )(\d+) /g)) assert.ok(codes.has(Number(m[1])), `${verb}: code ${m[1]} exists in exit-codes.ts`);

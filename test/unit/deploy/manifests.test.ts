@@ -68,7 +68,7 @@ test('the Prometheus config parses, and promtool accepts it', () => {
   const jobs = prom!.scrape_configs as Record<string, any>[];
   const k8s = jobs.find((j) => j.kubernetes_sd_configs)!;
   assert.ok(k8s.relabel_configs.some((r: { regex: string }) => r.regex === container.ports[0].name));
-  const check = (file: string) => spawnSync('promtool', ['check', 'config', file], { encoding: 'utf8' });
+  const check = (file: string) => spawnSync('promtool', ['check', 'config', file], { encoding: 'utf8', timeout: 30_000 });
   const r = check(deploy('prometheus.yml'));
   if (r.error) return; // promtool is not installed here
   if (r.status !== 0 && /field kubernetes_sd_configs not found/.test(r.stdout + r.stderr)) {

@@ -2,14 +2,15 @@
 // master), refusal when a live master holds it, and removal only by its owner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { acquirePidfile, MasterRunningError, releasePidfile } from '../../../src/runtime/pidfile.js';
 import { tempDir } from '../../helpers/config.js';
+import { spawnInTest } from '../../helpers/spawn.js';
 
 function idle(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', ...args], { stdio: 'ignore' });
+  const child = spawnInTest(process.execPath, ['-e', 'setInterval(() => {}, 1000)', ...args], { stdio: 'ignore' });
   return new Promise((resolve) => child.once('spawn', () => resolve(child)));
 }
 
