@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --lite-mode --no-expose-wasm
+#!/usr/bin/env -S node --max-semi-space-size=1
 // The `supervisor` command: parses argv and hands each verb to its own module, loaded
 // lazily so that quick verbs (status) never load the master's code. The shebang gives
 // `supervisor run` the master's node flags (src/runtime/master-flags.ts says why; a test
