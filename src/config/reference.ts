@@ -72,8 +72,9 @@ export function configReferenceMarkdown(): string {
     '',
     'PM2 keys with no equivalent here are reported by name with what to do instead (for',
     'example `node_args` → `interpreter_args`, `cron_restart` → a timer running `supervisor reload`).',
-    'Keys that change what runs (`exec_mode`, `instance_var`, `cron_restart`, ...) make the file invalid;',
-    'bookkeeping keys (`time`, `vizion`, `pmx`, `automation`, `combine_logs`, ...) are ignored with a warning.',
+    'Keys that change what runs (`exec_mode: "cluster"`, `instance_var`, `cron_restart`, ...) make the file invalid;',
+    '`exec_mode: "fork"` (what every instance is here) and bookkeeping keys (`time`, `vizion`, `pmx`, `automation`,',
+    '`combine_logs`, ...) are ignored with a warning.',
     'Unknown keys get a "did you mean" suggestion; camelCase spellings point to the snake_case key.',
     '',
   ].join('\n');
