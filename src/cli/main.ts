@@ -138,9 +138,10 @@ program
   .argument('[app]', 'only this app')
   .option('-f, --follow', 'keep printing new lines until interrupted')
   .option('-n, --lines <n>', 'lines to print from the end of each file', '20')
+  .option('--json', 'one JSON object per line, with the fields of --json-logs')
   .option('--home <dir>', HOME_HELP)
-  .addHelpText('after', '\nExit codes: 0 printed, 1 failed, 2 bad -n, 4 unknown app, 5 permission denied. With no master running, the home\'s default log files are read.')
-  .action(async (app: string | undefined, opts: { follow?: boolean; lines?: string; home?: string }) => {
+  .addHelpText('after', '\nExit codes: 0 printed (or nothing yet, said on stderr), 1 failed, 2 bad -n, 3 no master running and no log files, 4 unknown app, 5 permission denied. With no master running, the home\'s default log files are read.')
+  .action(async (app: string | undefined, opts: { follow?: boolean; lines?: string; home?: string; json?: boolean }) => {
     const { logs } = await import('./logs.js');
     process.exitCode = await logs(app, opts);
   });
