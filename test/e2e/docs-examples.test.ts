@@ -62,7 +62,8 @@ for (const doc of docs) {
     for (const b of blocks) {
       const where = `${path.relative(ROOT, b.doc)}:${b.line}`;
       if (b.file) {
-        writeFileSync(path.join(dir, b.file), b.code, { mode: b.lang === 'sh' || b.lang === 'bash' || b.lang === 'python' ? 0o755 : 0o644 });
+        // As an editor saves it: not executable, so a doc that runs a script must say chmod +x.
+        writeFileSync(path.join(dir, b.file), b.code, { mode: 0o644 });
         continue;
       }
       assert.ok(['sh', 'bash', 'js', 'mjs'].includes(b.lang), `${where}: a test block without file= must be sh or js, found "${b.lang}"`);
