@@ -68,7 +68,8 @@ export function onWorkerEvent(core: MasterCore, e: WorkerEvent): void {
   }
   if (t.to === 'fatal' && verdict.kind === 'fatal') {
     const last = w.stopReason === 'ready-timeout' ? `was not ready within ${specOf(app, w).listen_timeout} ms (listen_timeout)` : `exited with ${e.signal ? `signal ${e.signal}` : `code ${e.code}`} after ${uptimeMs} ms`;
-    feedApp(core, app, { type: 'fatal', reason: `worker ${w.slot} ${verdict.reason}; the last one ${last}`, evidence: evidenceOf(core, w) });
+    const which = (app.streaks.get(w.slot)?.count ?? 1) > 1 ? 'the last one' : 'it';
+    feedApp(core, app, { type: 'fatal', reason: `worker ${w.slot} ${verdict.reason}; ${which} ${last}`, evidence: evidenceOf(core, w) });
   }
   if (t.to === 'exited') forgetWorker(core, app, w);
   pruneSpecs(app);

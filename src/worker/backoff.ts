@@ -26,7 +26,9 @@ export interface CrashStreak { readonly count: number }
 // The verdict for a crash, and the streak after it.
 export function onCrash(streak: CrashStreak, s: BackoffSettings): { verdict: RestartVerdict; streak: CrashStreak } {
   const count = streak.count + 1;
-  if (!s.autorestart) return { verdict: { kind: 'none' }, streak: { count } };
+  // Not restarting must not leave the slot to be refilled at once by the reconciler (a spawn
+  // loop with no backoff): the worker stays down, and so does its app, as for a crash loop.
+  if (!s.autorestart) return { verdict: { kind: 'fatal', reason: 'crashed, and autorestart is false' }, streak: { count } };
   if (count > s.limit) {
     const reason = s.limitKey === 'start_retries'
       ? `failed ${count} times while the app was starting (start_retries ${s.limit})`

@@ -209,6 +209,19 @@ test('a worker that is never ready fails the start after start_retries, even tho
   assert.equal(notices.filter((n) => n.type === 'worker-ready-timeout').length, 3);
 });
 
+test('autorestart false: a crash is not followed by a spawn; the start fails at the first crash', async () => {
+  // Before, the reconciler refilled the slot at once: a spawn loop with no backoff and no end.
+  const { world, master, file, notices } = setup({ instances: 1, autorestart: false });
+  const start = master.start(file);
+  await settle();
+  world.live()[0]!.exit(3);
+  await world.advance(60_000);
+  const r = await start;
+  assert.equal(r.ok, false);
+  assert.match(r.message, /^app web did not start: worker 0 crashed, and autorestart is false; it exited with code 3/);
+  assert.equal(notices.filter((n) => n.type === 'worker-spawned').length, 1);
+});
+
 test('a worker that stayed up min_uptime resets its crash streak', async () => {
   const { world, master, file, notices } = setup({ instances: 1, max_restarts: 1, min_uptime: 1000 });
   await started(world, master, file);
