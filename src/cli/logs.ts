@@ -76,6 +76,11 @@ function nothingToShow(p: Plan, app: string | undefined, opts: LogsOptions): str
 export async function logs(app: string | undefined, opts: LogsOptions): Promise<ExitCode> {
   const n = opts.lines === undefined ? 20 : Number(opts.lines);
   if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`logs: -n expects a whole number of lines, got "${opts.lines}"`, EXIT.USAGE);
+  // A reader that has seen enough (`| head`, `| grep -q`) closes the pipe: that is not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.OK);
+    throw error;
+  });
   const p = await plan(app, opts);
   const seen = new Set<string>();
   const files = p.files.filter((f) => !seen.has(f.path) && seen.add(f.path));

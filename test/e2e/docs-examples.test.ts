@@ -17,11 +17,13 @@ const docs = [
   ...(existsSync(path.join(ROOT, 'docs')) ? readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(ROOT, 'docs', f)) : []),
 ].filter(existsSync);
 
-// A temp dir where `supervisor` is on PATH and `graceful-supervisor/worker` resolves.
+// A temp dir where `supervisor` is on PATH and `graceful-supervisor/worker` (and prom-client) resolve.
 function sandbox(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = tempDir('gs-docs-');
   mkdirSync(path.join(dir, 'node_modules'));
   symlinkSync(ROOT, path.join(dir, 'node_modules/graceful-supervisor'));
+  // A worker's own dependency, for the metrics examples (the SDK loads the worker's prom-client).
+  symlinkSync(path.join(ROOT, 'node_modules/prom-client'), path.join(dir, 'node_modules/prom-client'));
   const bin = path.join(dir, '.bin');
   mkdirSync(bin);
   writeFileSync(path.join(bin, 'supervisor'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
