@@ -67,10 +67,11 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
         return ep;
       },
       (error: MetricsListenError) => {
-        served = null; // a later config may try again
         // The default port is a guess, not the user's choice: another master (another user,
-        // another project) may hold it. Then this master starts without the endpoint.
+        // another project) may hold it. Then this master starts without the endpoint, and
+        // says so once: reloads do not try again.
         const soft = error.inUse && spec.defaultPort;
+        if (!soft) served = null; // a later config may try again
         const problem = soft ? defaultPortTaken(spec, file) : error.message;
         log(soft ? 'warn' : 'error', problem);
         state = { state: 'off', url: null, problem };

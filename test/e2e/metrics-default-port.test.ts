@@ -42,6 +42,8 @@ test('two independent masters with default configs on one host both start; the s
     assert.deepEqual(JSON.parse(status.stdout).metrics, { state: 'off', url: null, problem: warnings[0]!.message });
     const table = await cli(second.home, ['status']);
     assert.match(table.stdout, new RegExp(`^metrics: off: metrics: the default address ${DEFAULT_ADDRESS} is in use`, 'm'));
+    assert.equal((await cli(second.home, ['reload'])).code, 0);
+    assert.equal(second.countEvents({ level: 'warn', message: new RegExp(`the default address ${DEFAULT_ADDRESS} is in use`) }), 1, 'one warning, not one per reload');
     const served = JSON.parse((await cli(first.home, ['status', '--json'])).stdout).metrics;
     assert.deepEqual(served, { state: 'on', url: `http://${DEFAULT_ADDRESS}/metrics`, problem: null });
   } finally {
