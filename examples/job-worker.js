@@ -5,7 +5,8 @@ import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ready, onShutdown, isShuttingDown } from 'graceful-supervisor/worker';
 
-const log = process.env.JOB_LOG ?? '/tmp/graceful-supervisor-jobs.log';
+// Relative to the worker's cwd (the ecosystem file's folder by default), never a shared /tmp path.
+const log = process.env.JOB_LOG ?? 'jobs.log';
 const jobMs = Number(process.env.JOB_MS ?? 200);
 const worker = `${process.env.SUPERVISOR_APP ?? 'jobs'}#${process.env.SUPERVISOR_WORKER_ID ?? 0}`;
 let n = 0;

@@ -8,7 +8,7 @@ pcntl_async_signals(true);
 $stopping = false;
 pcntl_signal(SIGTERM, function () use (&$stopping) { $stopping = true; });
 
-$log = getenv('JOB_LOG') ?: '/tmp/graceful-supervisor-php-jobs.log';
+$log = getenv('JOB_LOG') ?: 'php-jobs.log';
 $jobMicros = (int) (getenv('JOB_MS') ?: 150) * 1000;
 
 $readyFd = getenv('SUPERVISOR_READY_FD');

@@ -20,7 +20,7 @@ def on_term(signum, frame):
 
 signal.signal(signal.SIGTERM, on_term)
 
-log_path = os.environ.get("JOB_LOG", "/tmp/graceful-supervisor-python-jobs.log")
+log_path = os.environ.get("JOB_LOG", "python-jobs.log")
 job_seconds = float(os.environ.get("JOB_MS", "150")) / 1000
 
 

@@ -13,6 +13,8 @@ if (quick !== null) process.exit(quick); // stdout/stderr writes are synchronous
 const { Command } = await import('commander');
 
 const HOME_HELP = 'runtime home for the pidfile, control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)';
+const WATCH_HELP = 'reload a config file when it changes on disk, whatever its "watch_config" says';
+const NO_WATCH_HELP = 'never reload on file changes, whatever "watch_config" says (default: each file\'s "watch_config", which is off)';
 
 const program = new Command();
 program
@@ -32,8 +34,10 @@ program
   .option('--insecure-config', 'accept a config file that other users could write')
   .option('--env <name>', 'merge each app\'s env_<name> block over env (PM2 style); kept for reloads')
   .option('--exit-when-idle', 'exit 1 once no app runs because apps are fatal (so the orchestrator restarts the pod); a start where some app runs keeps going')
+  .option('--watch-config', WATCH_HELP)
+  .option('--no-watch-config', NO_WATCH_HELP)
   .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed or (with --exit-when-idle) every app fatal, 2 bad usage or config, 5 home not writable.')
-  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean; exitWhenIdle?: boolean }) => {
+  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean; exitWhenIdle?: boolean; watchConfig?: boolean }) => {
     const { runForeground } = await import('./run.js');
     // Exit explicitly: an orphaned grandchild holding a pipe must not keep the master up.
     process.exit(await runForeground(config, opts));
@@ -71,8 +75,10 @@ program
   .option('--env <name>', "merge each app's env_<name> block over env (PM2 style); kept for reloads")
   .option('--insecure-config', 'accept a config file that other users could write')
   .option('--home <dir>', HOME_HELP)
+  .option('--watch-config', WATCH_HELP)
+  .option('--no-watch-config', NO_WATCH_HELP)
   .addHelpText('after', '\nExit codes: 0 ready (or apps updated), 1 start failed (worker crash, port in use), 2 bad usage or config, 5 home not writable or socket of another user.')
-  .action(async (config: string, opts: { umask?: string; jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean }) => {
+  .action(async (config: string, opts: { umask?: string; jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean; watchConfig?: boolean }) => {
     const { start } = await import('./start.js');
     process.exitCode = await start(config, opts);
   });
@@ -132,9 +138,10 @@ program
   .argument('[app]', 'only this app')
   .option('-f, --follow', 'keep printing new lines until interrupted')
   .option('-n, --lines <n>', 'lines to print from the end of each file', '20')
+  .option('--json', 'one JSON object per line, with the fields of --json-logs')
   .option('--home <dir>', HOME_HELP)
-  .addHelpText('after', '\nExit codes: 0 printed, 1 failed, 2 bad -n, 4 unknown app, 5 permission denied. With no master running, the home\'s default log files are read.')
-  .action(async (app: string | undefined, opts: { follow?: boolean; lines?: string; home?: string }) => {
+  .addHelpText('after', '\nExit codes: 0 printed (or nothing yet, said on stderr), 1 failed, 2 bad -n, 3 no master running and no log files, 4 unknown app, 5 permission denied. With no master running, the home\'s default log files are read.')
+  .action(async (app: string | undefined, opts: { follow?: boolean; lines?: string; home?: string; json?: boolean }) => {
     const { logs } = await import('./logs.js');
     process.exitCode = await logs(app, opts);
   });
@@ -147,7 +154,9 @@ program
   .option('--json-logs')
   .option('--env <name>')
   .option('--insecure-config')
-  .action(async (config: string, opts: { home: string; umask: string; jsonLogs?: boolean; env?: string; insecureConfig?: boolean }) => {
+  .option('--watch-config')
+  .option('--no-watch-config')
+  .action(async (config: string, opts: { home: string; umask: string; jsonLogs?: boolean; env?: string; insecureConfig?: boolean; watchConfig?: boolean }) => {
     const { daemonMain } = await import('./master-daemon.js');
     process.exitCode = await daemonMain(config, opts);
   });

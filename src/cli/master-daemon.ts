@@ -6,8 +6,8 @@ import { EXIT } from './exit-codes.js';
 import { CliError } from './output.js';
 
 // Runs the daemon body; resolves with its exit code.
-export async function daemonMain(config: string, opts: { home: string; umask: string; jsonLogs?: boolean; env?: string; insecureConfig?: boolean }): Promise<number> {
+export async function daemonMain(config: string, opts: { home: string; umask: string; jsonLogs?: boolean; env?: string; insecureConfig?: boolean; watchConfig?: boolean }): Promise<number> {
   if (process.env[ENV_DAEMON] !== '1' || !process.send) throw new CliError('master-daemon is internal: use "supervisor start <config>"', EXIT.USAGE);
   delete process.env[ENV_DAEMON];
-  return runDaemon({ config, home: opts.home, umask: parseInt(opts.umask, 8), jsonLogs: opts.jsonLogs ?? false, env: opts.env ?? null, insecureConfig: opts.insecureConfig ?? false });
+  return runDaemon({ config, home: opts.home, umask: parseInt(opts.umask, 8), jsonLogs: opts.jsonLogs ?? false, env: opts.env ?? null, insecureConfig: opts.insecureConfig ?? false, watchConfig: opts.watchConfig ?? null });
 }

@@ -16,6 +16,7 @@ export interface RunOptions {
   readonly env?: string;
   readonly insecureConfig?: boolean;
   readonly exitWhenIdle?: boolean;
+  readonly watchConfig?: boolean;
 }
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
@@ -47,11 +48,15 @@ export async function runForeground(configFile: string, opts: RunOptions): Promi
       insecureConfig: opts.insecureConfig ?? false,
       env: opts.env ?? null,
       exitWhenIdle: opts.exitWhenIdle ?? false,
+      watchConfig: opts.watchConfig ?? null,
       sink: { write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n') },
     });
     if (!booted.started.ok) {
-      const what = booted.failure() ? 'start failed' : 'some apps did not start; the others keep running (--exit-when-idle)';
-      say('error', `${what}:\n${booted.started.message}`);
+      // Advice that is true in the state the user is left in: the master exits, or keeps the others running.
+      const [what, advice] = booted.failure()
+        ? ['start failed', 'The master exits and leaves nothing running; once the cause is fixed, start it again.']
+        : ['some apps did not start; the others keep running (--exit-when-idle)', 'Once the cause is fixed, "supervisor reload <app>" starts a fatal app again.'];
+      say('error', `${what}:\n${booted.started.message}\n${advice}`);
     }
     await booted.done;
     const failure = booted.failure();

@@ -10,7 +10,7 @@ import { openHome } from './home-access.js';
 import { CliError } from './output.js';
 
 // Options of `supervisor start`.
-export interface StartOptions { readonly home?: string; readonly umask?: string; readonly jsonLogs?: boolean; readonly env?: string; readonly insecureConfig?: boolean }
+export interface StartOptions { readonly home?: string; readonly umask?: string; readonly jsonLogs?: boolean; readonly env?: string; readonly insecureConfig?: boolean; readonly watchConfig?: boolean }
 
 function parseUmask(text: string | undefined): number {
   const value = text ?? '022';
@@ -39,15 +39,24 @@ export async function start(configFile: string, opts: StartOptions): Promise<Exi
   const pid = await runningMaster(home.dir);
   if (pid !== null) {
     process.stdout.write(`a master is already running (pid ${pid}); adding or updating the apps of ${config}\n`);
+    if (opts.watchConfig !== undefined) process.stdout.write(`--${opts.watchConfig ? '' : 'no-'}watch-config applies to a master that starts; this one watches the files whose "watch_config" is true\n`);
     const res = await callMaster({ home: home.dir }, 'start', { config, env: opts.env ?? null }, true, 'start failed: ');
     if (res.message) process.stdout.write(`${res.message}\n`);
     return EXIT.OK;
   }
   const holder = liveMasterPid(home.pidfile);
   if (holder !== null) throw new CliError(`a master (pid ${holder}) holds ${home.pidfile} but does not answer on ${home.socket}; it may still be starting`, EXIT.FAILED);
-  const result = await launchDaemon({ config, home, umask, jsonLogs: opts.jsonLogs ?? false, env: opts.env ?? null, insecureConfig: opts.insecureConfig ?? false });
+  const result = await launchDaemon({
+    config, home, umask, jsonLogs: opts.jsonLogs ?? false, env: opts.env ?? null, insecureConfig: opts.insecureConfig ?? false, watchConfig: opts.watchConfig ?? null,
+    progress: (line) => process.stdout.write(`${line}\n`),
+  });
   if (!result.ok && result.kind === 'config') throw new CliError(`config rejected, nothing changed:\n${result.message}`, EXIT.USAGE);
-  if (!result.ok) throw new CliError(`start failed: ${result.message}`, result.code ? exitCodeOf(result.code) : EXIT.FAILED);
+  if (!result.ok && result.kind === 'running') throw new CliError(`start failed: ${result.message}`, EXIT.FAILED);
+  if (!result.ok) {
+    // The daemon has exited: say so, and where its log is, not how to reload it.
+    const advice = `No master is left running. The master log is ${home.masterLog}. Once the cause is fixed, run "supervisor start ${config}" again.`;
+    throw new CliError(`start failed: ${result.message}\n${advice}`, result.code ? exitCodeOf(result.code) : EXIT.FAILED);
+  }
   process.stdout.write(`master started (pid ${result.pid}); every app's workers are ready. Logs: ${home.logs}\n`);
   return EXIT.OK;
 }

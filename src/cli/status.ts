@@ -10,20 +10,24 @@ export interface StatusOptions { readonly json?: boolean; readonly home?: string
 
 // One worker in `status --json`: the stable machine shape.
 export interface WorkerJson { id: number; pid: number | null; state: string; generation: number; restarts: number; uptime_ms: number; cpu: number | null; memory: number | null }
-// One app in `status --json`.
-export interface AppJson { name: string; status: string; workers: WorkerJson[] }
+// One app in `status --json`: `instances` runs now; `file_instances` is the file's count
+// (they differ after `supervisor scale`).
+export interface AppJson { name: string; status: string; instances: number; file_instances: number; workers: WorkerJson[] }
 // One config file in `status --json`, with whether its last load worked.
 export interface ConfigJson { file: string; ok: boolean; error: string | null; loaded_at: string }
 
 // The stable `status --json` document, built from the master's report.
-export function statusJson(report: StatusReport): { apps: AppJson[]; configs: ConfigJson[] } {
+export function statusJson(report: StatusReport): { apps: AppJson[]; configs: ConfigJson[]; metrics?: StatusReport['metrics'] } {
   return {
     apps: report.apps.map((a) => ({
       name: a.name,
       status: a.status,
+      instances: a.instances,
+      file_instances: a.file_instances,
       workers: a.workers.map((w) => ({ id: w.id, pid: w.pid, state: w.state, generation: w.generation, restarts: w.restarts, uptime_ms: w.uptime_ms, cpu: w.cpu, memory: w.memory })),
     })),
     configs: report.configs.map((c) => ({ file: c.file, ok: c.ok, error: c.error, loaded_at: c.loaded_at })),
+    ...(report.metrics ? { metrics: report.metrics } : {}),
   };
 }
 
@@ -36,7 +40,9 @@ export async function status(opts: StatusOptions): Promise<ExitCode> {
     return EXIT.OK;
   }
   const { renderStatusTable } = await import('./status-table.js');
+  const { statusNotes } = await import('./status-notes.js');
   process.stdout.write(renderStatusTable(doc.apps) + '\n');
+  for (const note of statusNotes(res.data as StatusReport)) process.stdout.write(`${note}\n`);
   // A config whose last load failed: the apps keep running the last good one.
   for (const c of doc.configs.filter((x) => !x.ok)) process.stdout.write(`config ${c.file}: last load FAILED, still running the previous config:\n${c.error ?? ''}\n`);
   return EXIT.OK;

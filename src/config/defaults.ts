@@ -8,6 +8,7 @@ export const DEFAULTS = {
   listen_timeout: 8_000,
   min_uptime: 1_000,
   max_restarts: 15,
+  start_retries: 5,
   exp_backoff_restart_delay: 100,
   watch_delay: 1_000,
   stop_signal: 'SIGTERM',

@@ -25,7 +25,7 @@ const listen: Check = (v) =>
 
 const APP: Record<keyof AppSpec, Check> = {
   name: str, script: str, args: list(str), cwd: str, instances: int, interpreter: orNull(str), interpreter_args: list(str),
-  env: record(str), kill_timeout: int, listen_timeout: int, wait_ready: bool, min_uptime: int, max_restarts: int,
+  env: record(str), kill_timeout: int, listen_timeout: int, wait_ready: bool, min_uptime: int, max_restarts: int, start_retries: int,
   restart_delay: orNull(int), exp_backoff_restart_delay: int, autorestart: bool, stop_exit_codes: list(int),
   max_memory_restart: orNull(num), watch: list(str), ignore_watch: list(str), watch_delay: int, out_file: orNull(str),
   error_file: orNull(str), log_date_format: (v) => v === 'iso' || v === 'epoch', uid: orNull((v) => str(v) || int(v)),
@@ -35,7 +35,8 @@ const issue = shape({ path: str, message: str });
 const config = shape({
   file: str,
   apps: list(shape(APP)),
-  metrics: orNull(shape({ host: str, port: int })),
+  metrics: orNull(shape({ host: str, port: int, defaultPort: bool })),
+  watchConfig: bool,
   warnings: (v) => v === undefined || list(issue)(v),
   envName: (v) => v === undefined || orNull(str)(v),
 });

@@ -60,6 +60,7 @@ export function normalizeApp(input: AppInput, baseDir: string, at: string, issue
     wait_ready: input.wait_ready ?? false,
     min_uptime: ms(input.min_uptime, DEFAULTS.min_uptime),
     max_restarts: input.max_restarts ?? DEFAULTS.max_restarts,
+    start_retries: input.start_retries ?? DEFAULTS.start_retries,
     restart_delay: input.restart_delay === undefined ? null : parseDuration(input.restart_delay),
     exp_backoff_restart_delay: ms(input.exp_backoff_restart_delay, DEFAULTS.exp_backoff_restart_delay),
     autorestart: input.autorestart ?? true,
@@ -86,6 +87,6 @@ export function normalizeConfig(input: EcosystemInput, file: string, issues: Con
   const baseDir = path.dirname(file);
   const apps = input.apps.map((app, i) => normalizeApp(app, baseDir, `apps[${i}]`, issues));
   const metrics: MetricsSpec | null =
-    input.metrics === false ? null : { host: input.metrics?.host ?? DEFAULTS.metrics.host, port: input.metrics?.port ?? DEFAULTS.metrics.port };
-  return { file, apps, metrics };
+    input.metrics === false ? null : { host: input.metrics?.host ?? DEFAULTS.metrics.host, port: input.metrics?.port ?? DEFAULTS.metrics.port, defaultPort: input.metrics?.port === undefined };
+  return { file, apps, metrics, watchConfig: input.watch_config ?? false };
 }

@@ -44,12 +44,13 @@ export const appSchema = z
     env: envMap.optional().describe('Environment variables for the workers. `env_<name>` blocks (PM2 style) are merged over it with `--env <name>`.'),
     kill_timeout: duration.optional().meta({ description: 'How long a worker may take to finish and exit after finish-and-exit before SIGKILL.', default: DEFAULTS.kill_timeout }),
     listen_timeout: duration.optional().meta({ description: 'How long a new worker may take to report ready.', default: DEFAULTS.listen_timeout }),
-    wait_ready: z.boolean().optional().meta({ description: 'Wait for the worker to signal readiness (IPC ready(), process.send("ready") or the ready fd) instead of min_uptime.', default: false }),
-    min_uptime: duration.optional().meta({ description: 'A worker up this long is stable: its crash streak and backoff reset. Also the readiness timer when wait_ready is false.', default: DEFAULTS.min_uptime }),
-    max_restarts: z.number().int().min(0).max(1_000_000).optional().meta({ description: 'Unstable restarts (crashes before min_uptime) in a row before the app is marked fatal.', default: DEFAULTS.max_restarts }),
+    wait_ready: z.boolean().optional().meta({ description: 'Wait for the worker to signal readiness (IPC ready(), process.send("ready") or the ready fd), up to listen_timeout. Without it, a worker is ready at the first of that signal and min_uptime.', default: false }),
+    min_uptime: duration.optional().meta({ description: 'A worker up this long is stable: its crash streak and backoff reset. Without wait_ready, also ready by then if it did not signal readiness sooner.', default: DEFAULTS.min_uptime }),
+    max_restarts: z.number().int().min(0).max(1_000_000).optional().meta({ description: 'Unstable restarts (crashes before min_uptime) in a row before the app is marked fatal, once the app has started (see start_retries).', default: DEFAULTS.max_restarts }),
+    start_retries: z.number().int().min(0).max(1000).optional().meta({ description: "Restarts allowed while the app is starting (its first start, or a start after stop or fatal), before all its workers were ready, like supervisord's startretries; one more failure and the start fails. With the default backoff, 5 gives up about 4 s after the first crash.", default: DEFAULTS.start_retries }),
     restart_delay: duration.optional().describe('Fixed delay before restarting a crashed worker. Default: exponential backoff.'),
     exp_backoff_restart_delay: duration.optional().meta({ description: 'First delay of the exponential backoff (x2 each crash, capped at 30s).', default: DEFAULTS.exp_backoff_restart_delay }),
-    autorestart: z.boolean().optional().meta({ description: 'Restart workers that crash.', default: true }),
+    autorestart: z.boolean().optional().meta({ description: 'Restart workers that crash. With false, a crash leaves the worker down and the app fatal (until a reload).', default: true }),
     stop_exit_codes: z.union([z.number().int().min(0).max(255), z.array(z.number().int().min(0).max(255))], { error: 'expected an exit code 0-255 or a list of them' }).optional()
       .describe('Exit codes that mean "done, do not restart".'),
     max_memory_restart: size.optional().describe('Gracefully replace a worker whose RSS exceeds this, e.g. "300M". Default: no limit.'),
@@ -59,7 +60,7 @@ export const appSchema = z
     watch_delay: duration.optional().meta({ description: 'Debounce for watch: the reload waits until files were quiet this long.', default: DEFAULTS.watch_delay }),
     out_file: z.string().optional().describe("Path of the app's stdout log. Default: <home>/logs/<app>-out.log."),
     error_file: z.string().optional().describe("Path of the app's stderr log. Default: <home>/logs/<app>-error.log."),
-    log_date_format: z.string().optional().meta({ description: 'Timestamp format of log lines: "iso" or "epoch".', default: 'iso' }),
+    log_date_format: z.string().optional().meta({ description: 'Timestamp of log lines: "epoch" gives milliseconds since 1970; any other value (such as a PM2 format string) gives ISO 8601.', default: 'iso' }),
     merge_logs: z.boolean().optional().describe('Accepted for PM2 compatibility: logs of all workers always go to one file per app.'),
     uid: id.optional().describe('User to run workers as (master must be root).'),
     gid: id.optional().describe('Group to run workers as (master must be root).'),
@@ -91,7 +92,8 @@ export const ecosystemSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of ecosystem.schema.json, for editors.'),
     apps: z.array(appSchema).describe('The apps to supervise.'),
-    metrics: metricsSchema.optional().meta({ description: 'The Prometheus endpoint: { host, port } or false.', default: DEFAULTS.metrics }),
+    metrics: metricsSchema.optional().meta({ description: 'The Prometheus endpoint: { host, port } or false. If the default port is taken, the master starts without it and logs a warning; a port you set must be free.', default: DEFAULTS.metrics }),
+    watch_config: z.boolean().optional().meta({ description: 'Reload when this file changes on disk (as SIGHUP does). `run` and `start` take --watch-config / --no-watch-config to override it.', default: false }),
   })
   .strict();
 

@@ -21,6 +21,7 @@ export interface AppSpec {
   readonly wait_ready: boolean;
   readonly min_uptime: number;
   readonly max_restarts: number;
+  readonly start_retries: number;
   readonly restart_delay: number | null;
   readonly exp_backoff_restart_delay: number;
   readonly autorestart: boolean;
@@ -44,13 +45,20 @@ export interface AppSpec {
 }
 
 // Where the metrics endpoint listens, or null when it is off.
-export interface MetricsSpec { readonly host: string; readonly port: number }
+export interface MetricsSpec {
+  readonly host: string;
+  readonly port: number;
+  // True when the file did not set the port: then a taken port only turns metrics off.
+  readonly defaultPort: boolean;
+}
 
 // A whole config, as loaded from one file.
 export interface Config {
   readonly file: string;
   readonly apps: readonly AppSpec[];
   readonly metrics: MetricsSpec | null;
+  // Reload when the file changes on disk (watch_config).
+  readonly watchConfig: boolean;
   // PM2 keys that were ignored, each with what to do instead ("file: path: message" once formatted).
   readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   // The env_<name> block merged over env (`--env <name>`), or null.

@@ -3,6 +3,7 @@
 // events come from requests (load, apply, scale, stop, shutdown) and from the reconciler and
 // worker events (converged, rollout aborted, fatal, all exited).
 import type { AppSpec } from '../config/types.js';
+import type { CrashLimitKey } from '../worker/backoff.js';
 import type { AppState } from './app-states.js';
 import type { RollMode } from './app-runtime.js';
 import { failed, done, type Outcome, type Waiter } from './outcome.js';
@@ -27,7 +28,8 @@ export type AppEvent =
   // From the reconciler: every slot has a ready worker of the target, nothing left to retire.
   | { type: 'converged' }
   | { type: 'rollout-aborted'; reason: string }
-  | { type: 'fatal'; reason: string }
+  // A worker crashed past its limit. `evidence`: what it printed last and where its log is.
+  | { type: 'fatal'; reason: string; evidence: string | null }
   // From the reconciler: a stopping app has no worker left.
   | { type: 'all-exited' };
 
@@ -73,7 +75,7 @@ export interface AppTransition {
 const go = (from: AppState, to: AppState, effects: AppEffect[] = [], outcome: Outcome | null = null): AppTransition => ({ from, to, effects, outcome });
 const stay = (a: AppView, outcome: Outcome | null = null): AppTransition => go(a.state, a.state, [], outcome);
 const busy = (a: AppView) => failed('E_BUSY', `app ${a.name} is ${a.state}; try again once it is started`);
-const isFatal = (a: AppView) => failed('E_FATAL', `app ${a.name} is fatal: ${a.fatalReason ?? 'it crashed too often'}; reload it to start it again`);
+const isFatal = (a: AppView) => failed('E_FATAL', `app ${a.name} is fatal: ${a.fatalReason ?? 'it crashed too often'}`);
 
 function rolloutEnded(a: AppView, how: AppEffect & { type: 'finish-rollout' }): AppTransition {
   return a.hasPending ? go(a.state, 'rolling', [how, { type: 'begin-pending' }]) : go(a.state, 'running', [how]);
@@ -84,6 +86,18 @@ function stopEffects(e: Extract<AppEvent, { type: 'stop' }>, before: AppEffect[]
 }
 
 const aborted = (a: AppView, why: string) => failed('E_ABORTED', `${a.name}: ${why}`);
+// The answer for whoever waits when the app goes fatal: what failed, and the evidence. Advice
+// (reload, run again) is added where it is known to be true: by the control socket while
+// the master runs, by `run` and `start` when a failed first start stops it.
+const wentFatal = (a: AppView, e: Extract<AppEvent, { type: 'fatal' }>) =>
+  failed('E_FATAL', `${a.state === 'starting' ? `app ${a.name} did not start` : `${a.name} is fatal`}: ${e.reason}${e.evidence ? `\n${e.evidence}` : ''}`);
+
+// Which limit a crash counts against. While the app is starting (its first start, or a start
+// after stop or fatal) it is start_retries and nothing resets the count, so a boot crash loop
+// fails the start in seconds; once every worker was ready, max_restarts with min_uptime resets.
+export function crashLimitOf(state: AppState): CrashLimitKey {
+  return state === 'starting' ? 'start_retries' : 'max_restarts';
+}
 const shuttingDown = failed('E_SHUTTING_DOWN', 'the master is shutting down');
 
 // loading and running: the workers serve; a read of the config may be under way (loading).
@@ -120,7 +134,7 @@ function rolling(a: AppView, e: AppEvent): AppTransition {
     case 'converged': return rolloutEnded(a, { type: 'finish-rollout', how: 'done' });
     case 'rollout-aborted': return a.state === 'rolling' ? rolloutEnded(a, { type: 'finish-rollout', how: 'aborted', reason: e.reason }) : stay(a);
     case 'fatal': {
-      const why = failed('E_FATAL', `${a.name} is fatal: ${e.reason}`);
+      const why = wentFatal(a, e);
       return go(a.state, 'fatal', [{ type: 'mark-fatal', reason: e.reason }, { type: 'settle', who: 'rollout', outcome: why }, { type: 'settle', who: 'pending', outcome: why }]);
     }
     case 'all-exited': return stay(a);
@@ -140,7 +154,7 @@ function scaling(a: AppView, e: AppEvent): AppTransition {
     case 'shutdown': return go(a.state, 'stopping', [{ type: 'settle', who: 'scale', outcome: shuttingDown }]);
     case 'converged': return go(a.state, 'running', [{ type: 'settle', who: 'scale', outcome: done(`${a.name}: scaled`) }]);
     case 'rollout-aborted': case 'all-exited': return stay(a);
-    case 'fatal': return go(a.state, 'fatal', [{ type: 'mark-fatal', reason: e.reason }, { type: 'settle', who: 'scale', outcome: failed('E_FATAL', `${a.name} is fatal: ${e.reason}`) }]);
+    case 'fatal': return go(a.state, 'fatal', [{ type: 'mark-fatal', reason: e.reason }, { type: 'settle', who: 'scale', outcome: wentFatal(a, e) }]);
   }
 }
 

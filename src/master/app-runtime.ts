@@ -7,6 +7,7 @@ import type { StopReason, TimerName, WorkerState } from '../worker/states.js';
 import type { AppState } from './app-states.js';
 import type { WorkerHandle } from './effects.js';
 import type { Waiter } from './outcome.js';
+import type { StderrTail } from './stderr-tail.js';
 
 // One worker incarnation, in a slot, of a generation.
 export interface WorkerRecord {
@@ -25,6 +26,8 @@ export interface WorkerRecord {
   handle: WorkerHandle | null;
   readonly timers: Map<TimerName, () => void>;
   saidHello: boolean;
+  // Its last stderr lines, for the message of a failed start.
+  readonly stderr: StderrTail;
 }
 
 // How a rollout replaces workers: new first (rolling), or all at once (restart).

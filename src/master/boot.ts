@@ -15,7 +15,9 @@ import { reapLeftovers, recordWorkerPids } from '../runtime/worker-pids.js';
 import { spawnContext } from '../worker/spawn-context.js';
 import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
 import { watchApps } from './app-watch.js';
-import { attachAppLogs } from './app-logs.js';
+import { appLogPath, attachAppLogs } from './app-logs.js';
+import { RecentLines, withMasterOutput, type MasterOutput } from './master-output.js';
+import { followRequest } from './request-progress.js';
 import { ListenerRegistry } from './listeners.js';
 import { attachMetrics } from '../metrics/attach.js';
 import { someAppRuns, watchForIdle } from './exit-when-idle.js';
@@ -44,6 +46,12 @@ export interface BootOptions {
   readonly exitWhenIdle?: boolean;
   // The config file, already read (`run` and the daemon read it before booting; not read twice).
   readonly preloaded?: Config;
+  // --watch-config / --no-watch-config: overrides every file's watch_config; null lets each file decide.
+  readonly watchConfig?: boolean | null;
+  // Gets the log lines of the first start as they happen (the daemon forwards them to `start`).
+  readonly progress?: (line: string) => void;
+  // The file the sink writes to (the daemon's master log); absent for a terminal (`run`).
+  readonly masterLogFile?: string;
 }
 
 // Something started alongside the master and stopped after it.
@@ -66,10 +74,18 @@ export interface BootedMaster {
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
-  const master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), { insecureConfig: opts.insecureConfig ?? false, binder: listeners });
+  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), {
+    insecureConfig: opts.insecureConfig ?? false,
+    binder: listeners,
+    errorLogOf: (app) => appLogPath(master, opts.home.logs, app, 'stderr'),
+  });
+  // `run` prints to a terminal: `supervisor logs` gets its last lines from here.
+  const recent = opts.masterLogFile === undefined ? new RecentLines() : null;
   const print = (notice: MasterNotice) => {
     const line = formatNotice(notice, opts.jsonLogs);
-    if (line) opts.sink.write(line.stream, line.text);
+    if (!line) return;
+    opts.sink.write(line.stream, line.text);
+    if (notice.type !== 'worker-output') recent?.push(line.text);
   };
   // What attachments have to say goes to the same log, in the same format.
   const log: AttachmentLog = (level, message) => print({ type: 'log', level, message });
@@ -88,15 +104,22 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     appLogs.reopen();
   } });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
-  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers));
+  const output = (): MasterOutput => (recent ? { terminal: true, pid: process.pid, recent: recent.all() } : { file: opts.masterLogFile! });
+  if (extraHandlers.logs) extraHandlers.logs = withMasterOutput(extraHandlers.logs, output);
+  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status() })));
   // Only the master that owns the socket gets here, so leftovers are a dead master's workers.
   const reaped = await reapLeftovers(opts.home.pids, LEFTOVER_GRACE_MS);
   if (reaped.length) log('warn', `stopped ${reaped.length} leftover worker(s) of a previous master: ${reaped.map((r) => `${r.app}#${r.slot} pid ${r.pid}`).join(', ')}`);
   const stopRecording = recordWorkerPids(master, opts.home.pids);
-  // Config watching: reload on file changes, and app `watch` (code changes roll the app).
-  const configWatch = watchConfigFiles(master, [opts.configFile], log);
+  // Config watching (a file's watch_config, or --watch-config for all): reload on file
+  // changes; and app `watch` (code changes roll the app).
+  const configWatch = watchConfigFiles(master, [], log);
   master.observe((n) => {
-    if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
+    if (n.type === 'config-loaded') {
+      // Also files added later by `start`; a reload that turns the key off stops watching.
+      if (opts.watchConfig ?? n.config.watchConfig) configWatch.add(n.file);
+      else configWatch.remove(n.file);
+    }
     if (n.type === 'config-forgotten') configWatch.remove(n.file);
   });
   attachments.push(configWatch, watchApps(master, opts.home.dir, log));
@@ -107,7 +130,10 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     master.shutdown(why);
   };
   const stopWatching = opts.exitWhenIdle ? watchForIdle(master, fail) : () => undefined;
-  let started = await master.start(opts.configFile, { env: opts.env ?? null, ...(opts.preloaded ? { preloaded: opts.preloaded } : {}) });
+  const request = master.newRequestId();
+  const stopFollowing = opts.progress ? followRequest(master, request, opts.progress) : () => undefined;
+  let started = await master.start(opts.configFile, { env: opts.env ?? null, request, ...(opts.preloaded ? { preloaded: opts.preloaded } : {}) });
+  stopFollowing();
   const metricsError = await metrics.firstListen;
   if (metricsError) {
     started = failed('E_BIND', metricsError.message);

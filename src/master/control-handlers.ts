@@ -4,7 +4,8 @@
 import path from 'node:path';
 import type { ControlHandler, HandlerResult } from './control-server.js';
 import type { Master } from './master.js';
-import { formatNotice } from './log-lines.js';
+import type { StatusReport } from './status.js';
+import { followRequest } from './request-progress.js';
 import type { Outcome } from './outcome.js';
 import { withDeadline } from './deadline.js';
 import { withUsage } from './usage.js';
@@ -12,7 +13,10 @@ import { withUsage } from './usage.js';
 // How long the CPU/memory sampling of a status may take; after that, status answers without it.
 const USAGE_DEADLINE_MS = 2_000;
 
-const answer = (o: Outcome): HandlerResult => (o.ok ? { ok: true, message: o.message } : { ok: false, code: o.code, message: o.message });
+// True while this master answers: a fatal app stays down in it until a reload starts it again.
+const FATAL_ADVICE = 'The master keeps running; once the cause is fixed, "supervisor reload <app>" starts a fatal app again.';
+
+const answer = (o: Outcome): HandlerResult => (o.ok ? { ok: true, message: o.message } : { ok: false, code: o.code, message: o.code === 'E_FATAL' ? `${o.message}\n${FATAL_ADVICE}` : o.message });
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
@@ -20,13 +24,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 
 // merged into) to `progress`, and nothing else.
 async function withProgress(master: Master, progress: (line: string) => void, run: (request: number) => Promise<Outcome>): Promise<HandlerResult> {
   const own = master.newRequestId();
-  const ids = new Set([own]);
-  const unsubscribe = master.observe((n) => {
-    if (n.type === 'worker-output' || n.type === 'worker-metrics' || !('request' in n) || n.request === undefined || !ids.has(n.request)) return;
-    if ((n.type === 'load-merged' || n.type === 'reload-merged') && n.into !== undefined) ids.add(n.into);
-    const line = formatNotice(n, false);
-    if (line) progress(line.text);
-  });
+  const unsubscribe = followRequest(master, own, progress);
   try {
     return answer(await run(own));
   } finally {
@@ -35,11 +33,12 @@ async function withProgress(master: Master, progress: (line: string) => void, ru
 }
 
 // The handler table for one master. `extra` lets attachments (metrics, logs) add verbs.
-export function controlHandlers(master: Master, extra: Partial<Record<string, ControlHandler>> = {}): Partial<Record<string, ControlHandler>> {
+// `statusExtras` adds what the master core does not know (the metrics endpoint) to `status`.
+export function controlHandlers(master: Master, extra: Partial<Record<string, ControlHandler>> = {}, statusExtras: () => Partial<StatusReport> = () => ({})): Partial<Record<string, ControlHandler>> {
   return {
     ping: async () => ({ ok: true, data: { pid: process.pid } }),
     status: async () => {
-      const report = await master.status();
+      const report = { ...(await master.status()), ...statusExtras() };
       return { ok: true, data: await withDeadline(withUsage(report), USAGE_DEADLINE_MS, () => report) };
     },
     reload: async (req, progress) => withProgress(master, progress, (request) => master.reload({ app: str(req.args.app), reason: 'supervisor reload', request })),

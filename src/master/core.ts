@@ -13,6 +13,8 @@ export class MasterCore {
   readonly observers: Observer[] = [];
   shuttingDown = false;
   seq = 0;
+  // Where an app's stderr log file is, for messages about a failed worker (null: not said).
+  errorLogOf: ((app: string) => string) | null = null;
   private lastRequest = 0;
   private inflight = 0;
   private readonly settledWaiters: (() => void)[] = [];

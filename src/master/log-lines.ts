@@ -27,7 +27,7 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
     case 'worker-restart-scheduled': return { level: 'info', message: `${who(n.worker)}: ${n.reason === 'crash' ? `restarting in ${n.delayMs} ms` : `replacing (${n.reason})`}` };
     case 'worker-output': return null;
     case 'worker-metrics': return null;
-    case 'app-fatal': return { level: 'error', message: `app ${n.app} is fatal and stays down: ${n.reason}. Fix it, then run "supervisor reload ${n.app}".` };
+    case 'app-fatal': return { level: 'error', message: `app ${n.app} is fatal and stays down: ${n.reason}` };
     case 'app-started': return { level: 'info', message: `app ${n.app}: all workers ready` };
     case 'app-stopped': return { level: 'info', message: `app ${n.app}: stopped` };
     case 'app-scaled': return { level: 'info', message: `app ${n.app}: scaled from ${n.from} to ${n.to} workers` };

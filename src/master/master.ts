@@ -36,6 +36,8 @@ export interface MasterOptions {
   readonly loader?: ConfigLoader;
   // Binds listening sockets before a config applies (boot's listener registry).
   readonly binder?: Binder;
+  // Where an app's stderr goes (its error_file), named when its workers fail.
+  readonly errorLogOf?: (app: string) => string;
 }
 
 // A supervisor master. Construct it with real or fake effects, then call start().
@@ -55,6 +57,7 @@ export class Master {
       (error) => this.core.notify({ type: 'log', level: 'error', message: `internal error: ${(error as Error).stack ?? String(error)}` }),
     );
     this.core = new MasterCore(effects, (e) => this.queue.push(e));
+    this.core.errorLogOf = options.errorLogOf ?? null;
     const insecure = options.insecureConfig ?? false;
     this.ctx = {
       loader: options.loader ?? ((file, o) => loadConfigIsolated(file, { env: o.env, insecure, signal: o.signal })),

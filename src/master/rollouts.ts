@@ -51,6 +51,8 @@ export function finishRollout(core: MasterCore, app: AppRuntime, abortReason: st
   app.rollout = null;
   const durationMs = core.effects.now() - r.startedAt;
   if (abortReason === null) {
+    // The start's failures counted against start_retries; from now on max_restarts counts afresh.
+    if (r.fresh) app.streaks.clear();
     if (r.fresh) core.notify({ type: 'app-started', app: app.name });
     else core.notify({ type: 'reload-done', app: app.name, generation: r.to, durationMs });
     const outcome = done(r.fresh ? `${app.name}: ${app.instances} worker(s) ready` : `${app.name}: generation ${r.to} ready in ${durationMs} ms`);

@@ -2,6 +2,7 @@
 import type { AppState } from './app-states.js';
 import { registeredFiles } from './config-files.js';
 import type { MasterCore } from './core.js';
+import type { MetricsStatus } from '../metrics/attach.js';
 
 // One worker in a status snapshot.
 export interface WorkerStatus {
@@ -30,6 +31,8 @@ export interface AppStatusReport {
   readonly state: AppState;
   readonly generation: number;
   readonly instances: number;
+  // The count in the config file; differs from `instances` after `supervisor scale`.
+  readonly file_instances: number;
   readonly config_file: string;
   readonly fatal_reason: string | null;
   readonly workers: WorkerStatus[];
@@ -43,6 +46,8 @@ export interface StatusReport {
   readonly pid: number;
   readonly apps: AppStatusReport[];
   readonly configs: ConfigStatusReport[];
+  // Added by the control socket's status verb (boot knows the endpoint).
+  readonly metrics?: MetricsStatus;
 }
 
 // Builds the snapshot from the master's current state.
@@ -54,6 +59,7 @@ export function statusOf(core: MasterCore): StatusReport {
     state: app.state,
     generation: app.generation,
     instances: app.instances,
+    file_instances: app.specs.get(app.generation)?.instances ?? app.instances,
     config_file: app.configFile,
     fatal_reason: app.fatalReason,
     workers: [...app.workers]

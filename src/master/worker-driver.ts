@@ -7,6 +7,8 @@ import { initialEffects, transition, type LifecycleEffect, type LifecycleEvent, 
 import type { RestartVerdict, StopReason } from '../worker/states.js';
 import type { AppRuntime, WorkerRecord } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
+import { crashLimitOf } from './app-machine.js';
+import { StderrTail } from './stderr-tail.js';
 import { KEEPS_WORKERS_UP } from './app-states.js';
 import type { MasterCore } from './core.js';
 
@@ -43,6 +45,7 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
     handle: null,
     timers: new Map(),
     saidHello: false,
+    stderr: new StderrTail(),
   };
   app.workers.push(w);
   core.workers.set(w.key, w);
@@ -54,7 +57,10 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
         message: (raw) => core.enqueue({ type: 'worker-message', key, raw }),
         readyFd: () => core.enqueue({ type: 'worker-ready-fd', key }),
         exit: (code, signal) => core.enqueue({ type: 'worker-exit', key, code, signal }),
-        output: (stream, line) => core.notify({ type: 'worker-output', worker: core.ref(w), stream, line }),
+        output: (stream, line) => {
+          if (stream === 'stderr') w.stderr.push(line);
+          core.notify({ type: 'worker-output', worker: core.ref(w), stream, line });
+        },
         broken: (reason) => core.enqueue({ type: 'worker-broken', key, reason }),
       },
     );
@@ -80,7 +86,8 @@ export function stepWorker(core: MasterCore, w: WorkerRecord, event: LifecycleEv
   if (t.from !== t.to) core.notify({ type: 'worker-state', worker: core.ref(w), from: t.from, to: t.to, reason: t.stopReason });
   if (t.killedAfterTimeout) core.notify({ type: 'worker-killed', worker: core.ref(w), afterMs: spec.kill_timeout });
   if (t.readyTimedOut) core.notify({ type: 'worker-ready-timeout', worker: core.ref(w), afterMs: spec.listen_timeout });
-  if (t.stable) core.apps.get(w.app)!.streaks.set(w.slot, STABLE);
+  const app = core.apps.get(w.app)!;
+  if (t.stable && crashLimitOf(app.state) === 'max_restarts') app.streaks.set(w.slot, STABLE);
   return t;
 }
 
@@ -100,9 +107,11 @@ export function crashVerdict(core: MasterCore, app: AppRuntime, w: WorkerRecord,
     return { kind: 'none' };
   }
   const spec = specOf(core, w);
+  const limitKey = crashLimitOf(app.state);
   const { verdict, streak } = onCrash(app.streaks.get(w.slot) ?? STABLE, {
     autorestart: spec.autorestart,
-    maxRestarts: spec.max_restarts,
+    limit: limitKey === 'start_retries' ? spec.start_retries : spec.max_restarts,
+    limitKey,
     restartDelayMs: spec.restart_delay,
     firstDelayMs: spec.exp_backoff_restart_delay,
   });

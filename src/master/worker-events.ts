@@ -3,11 +3,21 @@
 // crash), may abort a rollout, back off, or make the app fatal.
 import { parseWorkerMessage } from '../protocol/ipc.js';
 import { feedApp } from './app-driver.js';
-import { targetSpec } from './app-runtime.js';
+import { targetSpec, type AppRuntime, type WorkerRecord } from './app-runtime.js';
 import type { MasterCore } from './core.js';
 import type { MasterEvent } from './master-events.js';
 import { abortsOnFailure, pruneSpecs } from './rollouts.js';
 import { crashVerdict, forgetWorker, stepWorker } from './worker-driver.js';
+
+const specOf = (app: AppRuntime, w: WorkerRecord) => app.specs.get(w.generation) ?? targetSpec(app);
+
+// What a failed worker printed last, and where the rest is: for the message of a failed start.
+function evidenceOf(core: MasterCore, w: WorkerRecord): string {
+  const lines = w.stderr.lines();
+  const log = core.errorLogOf?.(w.app);
+  const printed = lines.length ? `Its last lines on stderr:\n${lines.map((l) => `  | ${l}`).join('\n')}` : 'It printed nothing on stderr.';
+  return log ? `${printed}\nIts stderr log: ${log}` : printed;
+}
 
 // The queue events that come from one worker.
 export type WorkerEvent = Extract<MasterEvent, { type: 'worker-message' | 'worker-ready-fd' | 'worker-broken' | 'worker-exit' | 'worker-timer' }>;
@@ -56,7 +66,11 @@ export function onWorkerEvent(core: MasterCore, e: WorkerEvent): void {
   if (aborting && t.outcome === 'crash') {
     feedApp(core, app, { type: 'rollout-aborted', reason: `worker ${w.slot} (pid ${w.pid}) ${t.from === 'starting' ? 'exited before it was ready' : 'crashed after it was ready'} (${e.signal ?? `code ${e.code}`})` });
   }
-  if (t.to === 'fatal' && verdict.kind === 'fatal') feedApp(core, app, { type: 'fatal', reason: `worker ${w.slot}: ${verdict.reason}` });
+  if (t.to === 'fatal' && verdict.kind === 'fatal') {
+    const last = w.stopReason === 'ready-timeout' ? `was not ready within ${specOf(app, w).listen_timeout} ms (listen_timeout)` : `exited with ${e.signal ? `signal ${e.signal}` : `code ${e.code}`} after ${uptimeMs} ms`;
+    const which = (app.streaks.get(w.slot)?.count ?? 1) > 1 ? 'the last one' : 'it';
+    feedApp(core, app, { type: 'fatal', reason: `worker ${w.slot} ${verdict.reason}; ${which} ${last}`, evidence: evidenceOf(core, w) });
+  }
   if (t.to === 'exited') forgetWorker(core, app, w);
   pruneSpecs(app);
 }

@@ -12,10 +12,15 @@ import { ResourceSampler } from './resource-sampler.js';
 // How long the master's loop may take to answer the /healthz probe.
 export const HEALTH_DEADLINE_MS = 2_000;
 
+// Whether the endpoint serves, for `status`: its URL, or why not (`problem`: it was wanted but
+// could not listen; null when no config asked for it).
+export interface MetricsStatus { readonly state: 'on' | 'off'; readonly url: string | null; readonly problem: string | null }
+
 // The attachment, plus the outcome of opening the endpoint for the first config.
 export interface MetricsAttachment {
   readonly attachment: Attachment;
   readonly collector: MetricsCollector;
+  status(): MetricsStatus;
   // Resolves once the first config was loaded (or rejected) and, if it enabled metrics, the
   // endpoint listens (null) or failed to (the error, after asking the master to shut down).
   readonly firstListen: Promise<MetricsListenError | null>;
@@ -31,6 +36,11 @@ export async function probe(master: Pick<Master, 'status' | 'lastTurnAt'>, deadl
   return answer;
 }
 
+// The one warning when the default metrics address is taken, with the fix.
+function defaultPortTaken(spec: MetricsSpec, file: string): string {
+  return `metrics: the default address ${spec.host}:${spec.port} is in use (another master or program holds it), so this master serves no metrics endpoint ("supervisor metrics" still works). To serve one, set "metrics": { "port": <a free port> } in ${file}; "metrics": false turns this warning off.`;
+}
+
 // Attaches metrics to `master`; `log` writes the master's log lines.
 export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachment {
   const collector = new MetricsCollector(master, log);
@@ -38,6 +48,7 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
   let endpoint: Promise<MetricsEndpoint | null> | null = null;
   let served: { file: string; spec: MetricsSpec } | null = null;
   let booting = true;
+  let state: MetricsStatus = { state: 'off', url: null, problem: null };
   let settle!: (e: MetricsListenError | null) => void;
   const firstListen = new Promise<MetricsListenError | null>((resolve) => (settle = resolve));
   const settleFirst = (e: MetricsListenError | null) => {
@@ -51,13 +62,23 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
     endpoint = startEndpoint(spec, { metrics: (format) => collector.text(format), health: () => probe(master) }, file).then(
       (ep) => {
         log('info', `metrics: serving ${ep.url}/metrics and ${ep.url}/healthz`);
+        state = { state: 'on', url: `${ep.url}/metrics`, problem: null };
         settleFirst(null);
         return ep;
       },
       (error: MetricsListenError) => {
-        log('error', error.message);
-        served = null; // a later config may try again
-        if (!atBoot) return null; // a config started into a running master does not stop it
+        // The default port is a guess, not the user's choice: another master (another user,
+        // another project) may hold it. Then this master starts without the endpoint, and
+        // says so once: reloads do not try again.
+        const soft = error.inUse && spec.defaultPort;
+        if (!soft) served = null; // a later config may try again
+        const problem = soft ? defaultPortTaken(spec, file) : error.message;
+        log(soft ? 'warn' : 'error', problem);
+        state = { state: 'off', url: null, problem };
+        if (!atBoot || soft) {
+          settleFirst(null);
+          return null; // a config started into a running master does not stop it
+        }
         settleFirst(error);
         master.shutdown('the metrics endpoint could not listen');
         return null;
@@ -91,5 +112,5 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
       await ep?.close();
     },
   };
-  return { attachment, collector, firstListen };
+  return { attachment, collector, firstListen, status: () => state };
 }

@@ -8,6 +8,10 @@ import { CONTENT_TYPES, formatFor } from './render.js';
 // A failure to listen, with a message that says what to change.
 export class MetricsListenError extends Error {
   readonly code = 'E_METRICS_LISTEN';
+  // The address was taken by someone else (EADDRINUSE), as opposed to refused or invalid.
+  constructor(message: string, readonly inUse = false) {
+    super(message);
+  }
 }
 
 // What the endpoint serves.
@@ -56,7 +60,7 @@ export function startEndpoint(spec: MetricsSpec, handlers: EndpointHandlers, con
     server.once('error', (error: NodeJS.ErrnoException) => {
       const where = `${spec.host}:${spec.port}`;
       const fix = `set "metrics": { "port": <another port> } or "metrics": false in ${configFile}`;
-      if (error.code === 'EADDRINUSE') reject(new MetricsListenError(`metrics endpoint: ${where} is already in use; ${fix}`));
+      if (error.code === 'EADDRINUSE') reject(new MetricsListenError(`metrics endpoint: ${where} is already in use; ${fix}`, true));
       else if (error.code === 'EACCES') reject(new MetricsListenError(`metrics endpoint: no permission to listen on ${where}; ${fix}`));
       else reject(new MetricsListenError(`metrics endpoint: cannot listen on ${where}: ${error.message}`));
     });

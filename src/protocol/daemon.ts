@@ -12,13 +12,14 @@ export const ENV_DAEMON = 'SUPERVISOR_INTERNAL_DAEMON';
 // anything else (a worker crashed at boot, a port in use).
 export type DaemonFailure = 'config' | 'running' | 'failed';
 
-// The daemon's report to its launcher.
+// The daemon's reports to its launcher: progress lines of the first start, then ready or failed.
 export type DaemonReport =
+  | { readonly type: 'supervisor:daemon-progress'; readonly line: string }
   | { readonly type: 'supervisor:daemon-ready'; readonly pid: number; readonly message: string }
   | { readonly type: 'supervisor:daemon-failed'; readonly pid: number; readonly kind: DaemonFailure; readonly message: string; readonly code?: ErrorCode };
 
 // True for a daemon report (anything else on the channel is ignored).
 export function isDaemonReport(raw: unknown): raw is DaemonReport {
   const t = (raw as { type?: unknown } | null)?.type;
-  return t === 'supervisor:daemon-ready' || t === 'supervisor:daemon-failed';
+  return t === 'supervisor:daemon-ready' || t === 'supervisor:daemon-failed' || (t === 'supervisor:daemon-progress' && typeof (raw as { line?: unknown }).line === 'string');
 }

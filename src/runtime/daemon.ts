@@ -18,6 +18,7 @@ export interface DaemonOptions {
   readonly jsonLogs: boolean;
   readonly env: string | null;
   readonly insecureConfig: boolean;
+  readonly watchConfig: boolean | null;
 }
 
 function report(message: DaemonReport): Promise<void> {
@@ -63,7 +64,22 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   log('info', `daemon master pid ${process.pid} starting, home ${paths.dir}, umask ${opts.umask.toString(8).padStart(3, '0')}`);
   let booted: BootedMaster;
   try {
-    booted = await bootMaster({ configFile: opts.config, preloaded: loaded.config, home: paths, jsonLogs: opts.jsonLogs, sink, echoWorkerOutput: false, env: opts.env, insecureConfig: opts.insecureConfig });
+    booted = await bootMaster({
+      configFile: opts.config,
+      preloaded: loaded.config,
+      home: paths,
+      jsonLogs: opts.jsonLogs,
+      sink,
+      masterLogFile: paths.masterLog,
+      echoWorkerOutput: false,
+      env: opts.env,
+      insecureConfig: opts.insecureConfig,
+      watchConfig: opts.watchConfig,
+      // The launcher prints the first start's progress (each crash, each worker ready).
+      progress: (line) => {
+        if (process.send && process.connected) process.send({ type: 'supervisor:daemon-progress', line } satisfies DaemonReport);
+      },
+    });
   } catch (error) {
     releasePidfile(paths.pidfile);
     return fail('failed', (error as Error).message, 1);

@@ -19,6 +19,10 @@ export interface LaunchOptions {
   readonly jsonLogs: boolean;
   readonly env: string | null;
   readonly insecureConfig: boolean;
+  // --watch-config / --no-watch-config, or null to let the file decide.
+  readonly watchConfig: boolean | null;
+  // Gets each progress line of the daemon's first start.
+  readonly progress?: (line: string) => void;
 }
 
 // How a launch ended: the daemon is ready, or it failed and is gone.
@@ -35,6 +39,7 @@ export function launchDaemon(opts: LaunchOptions): Promise<LaunchResult> {
   if (opts.jsonLogs) args.push('--json-logs');
   if (opts.env) args.push('--env', opts.env);
   if (opts.insecureConfig) args.push('--insecure-config');
+  if (opts.watchConfig !== null) args.push(opts.watchConfig ? '--watch-config' : '--no-watch-config');
   // The daemon gets the same node flags as the CLI's shebang gives `run`.
   const child = spawn(process.execPath, [...MASTER_NODE_FLAGS, ...args], {
     detached: true,
@@ -46,7 +51,9 @@ export function launchDaemon(opts: LaunchOptions): Promise<LaunchResult> {
     let failure: LaunchResult | null = null;
     child.on('message', (raw: unknown) => {
       if (!isDaemonReport(raw)) return;
-      if (raw.type === 'supervisor:daemon-ready') {
+      if (raw.type === 'supervisor:daemon-progress') {
+        opts.progress?.(raw.line);
+      } else if (raw.type === 'supervisor:daemon-ready') {
         child.removeAllListeners('exit');
         if (child.connected) child.disconnect();
         child.unref();

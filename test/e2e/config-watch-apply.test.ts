@@ -18,7 +18,7 @@ const pidsOf = (masterPid: number, name?: string) => workersOf(masterPid).filter
 
 test('an invalid file leaves running pids untouched, shows in status, and a later valid save recovers', { timeout: 40_000 }, async () => {
   const dir = tempDir();
-  const file = writeConfig(dir, { apps: [app('a')] });
+  const file = writeConfig(dir, { watch_config: true, apps: [app('a')] });
   const m = startMaster(['run', file]);
   try {
     await m.waitForEvent({ event: 'app-started', app: 'a' });
@@ -46,7 +46,7 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
     const text = spawnSync(process.execPath, [CLI, 'status'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SUPERVISOR_HOME: m.home } });
     assert.match(text.stdout, /last load FAILED, still running the previous config:\n.*unknown key "instanses"/);
     const after = m.mark();
-    writeConfig(dir, { apps: [app('a', { env: { FIXED: '1' } })] });
+    writeConfig(dir, { watch_config: true, apps: [app('a', { env: { FIXED: '1' } })] });
     await m.waitForEvent({ event: 'reload-done', app: 'a', generation: 2 }, { after });
     const status = await masterStatus(m.home);
     assert.equal(status.configs[0]!.ok, true);
@@ -59,14 +59,14 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
 
 test("an env-only change on app A rolls A with the new env; B's pids stay", { timeout: 30_000 }, async () => {
   const dir = tempDir();
-  const file = writeConfig(dir, { apps: [app('a', { env: { COLOR: 'red' } }), app('b')] });
+  const file = writeConfig(dir, { watch_config: true, apps: [app('a', { env: { COLOR: 'red' } }), app('b')] });
   const m = startMaster(['run', file]);
   try {
     await m.waitForEvent({ event: 'app-started', app: 'a' });
     await m.waitForEvent({ event: 'app-started', app: 'b' });
     const a1 = pidsOf(m.pid, 'a');
     const b1 = pidsOf(m.pid, 'b');
-    writeConfig(dir, { apps: [app('a', { env: { COLOR: 'blue' } }), app('b')] });
+    writeConfig(dir, { watch_config: true, apps: [app('a', { env: { COLOR: 'blue' } }), app('b')] });
     await m.waitForEvent({ event: 'reload-done', app: 'a', generation: 2 });
     const a2 = await waitFor('a rolled to gen 2', () => {
       const ws = workersOf(m.pid).filter((w) => w.app === 'a');
@@ -83,16 +83,16 @@ test("an env-only change on app A rolls A with the new env; B's pids stay", { ti
 
 test('an instances-only change scales without restarting any worker', { timeout: 30_000 }, async () => {
   const dir = tempDir();
-  const file = writeConfig(dir, { apps: [app('a')] });
+  const file = writeConfig(dir, { watch_config: true, apps: [app('a')] });
   const m = startMaster(['run', file]);
   try {
     await m.waitForEvent({ event: 'app-started', app: 'a' });
     const before = pidsOf(m.pid);
-    writeConfig(dir, { apps: [app('a', { instances: 3 })] });
+    writeConfig(dir, { watch_config: true, apps: [app('a', { instances: 3 })] });
     await m.waitForEvent({ event: 'app-scaled', app: 'a', from: 2, to: 3 });
     const after = await waitFor('3 workers', () => (pidsOf(m.pid).length === 3 ? pidsOf(m.pid) : null));
     assert.ok(before.every((p) => after.includes(p)), 'the 2 old workers still run');
-    writeConfig(dir, { apps: [app('a', { instances: 1 })] });
+    writeConfig(dir, { watch_config: true, apps: [app('a', { instances: 1 })] });
     await m.waitForEvent({ event: 'app-scaled', app: 'a', from: 3, to: 1 });
     const last = await waitFor('1 worker', () => (pidsOf(m.pid).length === 1 ? pidsOf(m.pid) : null));
     assert.ok(before.includes(last[0]!), 'scaling down keeps an original worker');

@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/wait.js';
 import { environ, workersOf } from '../helpers/workers.js';
 import { RELOAD_STARTED } from '../helpers/log-events.js';
 
-const configText = (value: string) => JSON.stringify({ metrics: false, apps: [{ name: 'sh', script: fixture('sleeper.sh'), instances: 2, min_uptime: 150, kill_timeout: 2000, env: { SAVE: value } }] }, null, 2);
+const configText = (value: string) => JSON.stringify({ metrics: false, watch_config: true, apps: [{ name: 'sh', script: fixture('sleeper.sh'), instances: 2, min_uptime: 150, kill_timeout: 2000, env: { SAVE: value } }] }, null, 2);
 
 async function workersWith(masterPid: number, value: string, generation: number) {
   return waitFor(`2 workers of gen ${generation} with SAVE=${value}`, () => {

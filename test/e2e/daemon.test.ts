@@ -48,9 +48,9 @@ test('start daemonizes once and returns when ready; status, reload, a second sta
     const status = await cli(home, ['status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     const doc = JSON.parse(status.stdout) as { apps: { name: string; status: string; workers: Record<string, unknown>[] }[]; configs: unknown };
-    assert.deepEqual(Object.keys(doc), ['apps', 'configs'], 'the issue\'s shape, plus each config file\'s last load result');
+    assert.deepEqual(Object.keys(doc), ['apps', 'configs', 'metrics'], 'the issue\'s shape, plus each config file\'s last load result and the metrics endpoint');
     assert.ok(Array.isArray(doc.configs));
-    assert.deepEqual(Object.keys(doc.apps[0]!), ['name', 'status', 'workers']);
+    assert.deepEqual(Object.keys(doc.apps[0]!), ['name', 'status', 'instances', 'file_instances', 'workers']);
     assert.equal(doc.apps[0]!.workers.length, 2);
     for (const w of doc.apps[0]!.workers) {
       assert.deepEqual(Object.keys(w), ['id', 'pid', 'state', 'generation', 'restarts', 'uptime_ms', 'cpu', 'memory']);
@@ -130,7 +130,7 @@ test('kill -9 of the master, then start again: the stale pidfile and socket are 
 test('start of an app that crashes at boot prints the error, exits 1 and leaves no daemon', { timeout: 30_000 }, async () => {
   const dir = tempDir();
   const home = path.join(dir, 'home');
-  const file = writeConfig(dir, { apps: [{ name: 'broken', script: fixture('crash-at-boot.mjs'), max_restarts: 1 }] });
+  const file = writeConfig(dir, { apps: [{ name: 'broken', script: fixture('crash-at-boot.mjs'), start_retries: 1 }] });
   const res = await cli(home, ['start', file]);
   assert.equal(res.code, 1);
   assert.match(res.stderr, /^supervisor: start failed: .*broken/m);

@@ -17,11 +17,13 @@ const docs = [
   ...(existsSync(path.join(ROOT, 'docs')) ? readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(ROOT, 'docs', f)) : []),
 ].filter(existsSync);
 
-// A temp dir where `supervisor` is on PATH and `graceful-supervisor/worker` resolves.
+// A temp dir where `supervisor` is on PATH and `graceful-supervisor/worker` (and prom-client) resolve.
 function sandbox(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = tempDir('gs-docs-');
   mkdirSync(path.join(dir, 'node_modules'));
   symlinkSync(ROOT, path.join(dir, 'node_modules/graceful-supervisor'));
+  // A worker's own dependency, for the metrics examples (the SDK loads the worker's prom-client).
+  symlinkSync(path.join(ROOT, 'node_modules/prom-client'), path.join(dir, 'node_modules/prom-client'));
   const bin = path.join(dir, '.bin');
   mkdirSync(bin);
   writeFileSync(path.join(bin, 'supervisor'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
@@ -62,7 +64,8 @@ for (const doc of docs) {
     for (const b of blocks) {
       const where = `${path.relative(ROOT, b.doc)}:${b.line}`;
       if (b.file) {
-        writeFileSync(path.join(dir, b.file), b.code, { mode: b.lang === 'sh' || b.lang === 'bash' || b.lang === 'python' ? 0o755 : 0o644 });
+        // As an editor saves it: not executable, so a doc that runs a script must say chmod +x.
+        writeFileSync(path.join(dir, b.file), b.code, { mode: 0o644 });
         continue;
       }
       assert.ok(['sh', 'bash', 'js', 'mjs'].includes(b.lang), `${where}: a test block without file= must be sh or js, found "${b.lang}"`);

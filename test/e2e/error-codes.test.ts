@@ -71,7 +71,7 @@ test('every error code is produced by a real master and reaches the CLI with its
     writeConfig(dir, { apps: [job(dir, 'jobs', { env: { JOB_LOG: path.join(dir, 'jobs.log'), NEVER_READY: '1' } }), job(dir, 'deaf', { script: fixture('ignores-shutdown.mjs'), kill_timeout: '20s' })] });
     await expect('E_ABORTED', request(sock, 'reload', { app: 'jobs' }));
 
-    const crashing = writeConfig(dir, { apps: [{ name: 'boom', script: fixture('crash-at-boot.mjs'), args: [dir], max_restarts: 1, min_uptime: 500 }] }, 'boom.json');
+    const crashing = writeConfig(dir, { apps: [{ name: 'boom', script: fixture('crash-at-boot.mjs'), args: [dir], start_retries: 1, min_uptime: 500 }] }, 'boom.json');
     await expect('E_FATAL', request(sock, 'start', { config: crashing }));
 
     // deaf ignores finish-and-exit: while it stops (20 s kill_timeout) it cannot be scaled.

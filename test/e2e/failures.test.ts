@@ -32,7 +32,7 @@ test('a worker that ignores finish-and-exit gets SIGKILL after kill_timeout', { 
 // The human wording of these lines is what a user reads first: this test checks it.
 test('a worker that crashes at boot backs off, then the app is fatal and start fails', { timeout: 30_000 }, async () => {
   const dir = tempDir();
-  const file = writeConfig(dir, { apps: [{ name: 'broken', script: fixture('crash-at-boot.mjs'), instances: 1, max_restarts: 2 }] });
+  const file = writeConfig(dir, { apps: [{ name: 'broken', script: fixture('crash-at-boot.mjs'), instances: 1, start_retries: 2 }] });
   const m = startMaster(['run', file], {}, { human: true });
   const result = await m.exited;
   assert.equal(result.code, 1);
@@ -40,7 +40,7 @@ test('a worker that crashes at boot backs off, then the app is fatal and start f
   assert.match(out, /broken#0 .*crashed: exited with code 2/);
   assert.match(out, /restarting in 100 ms/);
   assert.match(out, /restarting in 200 ms/);
-  assert.match(out, /app broken is fatal and stays down: worker 0: crashed 3 times in a row/);
+  assert.match(out, /app broken is fatal and stays down: worker 0 failed 3 times while the app was starting \(start_retries 2\); the last one exited with code 2/);
   assert.match(out, /broken#0 \| boom: cannot boot/, 'worker stderr reaches the master output with a prefix');
 });
 

@@ -42,7 +42,7 @@ test('a PM2-style ecosystem.config.js starts with --env production and reloads w
   const dir = tempDir();
   const file = path.join(dir, 'ecosystem.config.js');
   writeFileSync(file, pm2Config('production'));
-  const m = startMaster(['run', file, '--env', 'production'], {}, NETNS);
+  const m = startMaster(['run', file, '--env', 'production', '--watch-config'], {}, NETNS);
   try {
     await m.waitForEvent({ event: 'app-started', app: 'api' });
     assert.ok(m.findEvent({ event: 'log', level: 'warn', message: /ecosystem\.config\.js: deploy: PM2 key "deploy" is not supported and is ignored/ }), 'the ignored PM2 key is reported');

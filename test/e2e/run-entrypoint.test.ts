@@ -10,7 +10,7 @@ import { workersOf } from '../helpers/workers.js';
 import { alive, pidsMatching } from '../helpers/procs.js';
 
 const healthy = (dir: string, extra: object = {}) => ({ name: 'healthy', script: fixture('job-worker.mjs'), args: [dir], instances: 1, wait_ready: true, kill_timeout: 2000, env: { JOB_LOG: `${dir}/jobs.log` }, ...extra });
-const broken = { name: 'broken', script: fixture('crash-at-boot.mjs'), instances: 1, max_restarts: 1 };
+const broken = { name: 'broken', script: fixture('crash-at-boot.mjs'), instances: 1, start_retries: 1 };
 
 test('--json-logs writes one JSON object per line, master events and worker output alike', { timeout: 30_000 }, async () => {
   const dir = tempDir();

@@ -9,7 +9,7 @@ export function tempDir(prefix = 'gs-test-'): string {
 }
 
 // Writes an ecosystem JSON file and returns its path. Metrics are off unless given.
-export function writeConfig(dir: string, config: { apps: unknown[]; metrics?: unknown }, name = 'ecosystem.json'): string {
+export function writeConfig(dir: string, config: { apps: unknown[]; metrics?: unknown; watch_config?: boolean }, name = 'ecosystem.json'): string {
   const file = path.join(dir, name);
   writeFileSync(file, JSON.stringify({ metrics: false, ...config }, null, 2));
   return file;

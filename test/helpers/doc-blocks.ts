@@ -18,8 +18,9 @@ export interface DocBlock {
 
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*(.*)$/;
 
-// Extracts the test blocks of a Markdown file, in order.
-export function docBlocks(doc: string, text = readFileSync(doc, 'utf8')): DocBlock[] {
+// Extracts the test blocks of a Markdown file, in order (`marker`: the info-string word that
+// marks them; the README's tutorial uses `tutorial`, run by readme-tutorial.test.ts).
+export function docBlocks(doc: string, text = readFileSync(doc, 'utf8'), marker = 'test'): DocBlock[] {
   const lines = text.split('\n');
   const blocks: DocBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -29,7 +30,7 @@ export function docBlocks(doc: string, text = readFileSync(doc, 'utf8')): DocBlo
     const end = lines.findIndex((l, j) => j > i && l.trim().startsWith(fence) && l.trim().replace(/[`~]/g, '') === '');
     const close = end === -1 ? lines.length : end;
     const words = rest.split(/\s+/).filter(Boolean);
-    if (words.includes('test')) {
+    if (words.includes(marker)) {
       const attr = (name: string) => words.find((w) => w.startsWith(`${name}=`))?.slice(name.length + 1) ?? null;
       const code = lines.slice(i + 1, close).map((l) => (l.startsWith(indent!) ? l.slice(indent!.length) : l)).join('\n') + '\n';
       blocks.push({ doc, line: i + 1, lang, file: attr('file'), exit: Number(attr('exit') ?? 0), code });

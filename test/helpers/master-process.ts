@@ -47,17 +47,21 @@ export interface MasterOptions {
   readonly human?: boolean;
   // Run in a network namespace of its own (lo only), for tests about the default ports.
   readonly netns?: boolean;
+  // Run in the network namespace of this (netns) master's pid instead: two masters, one host.
+  readonly netnsOf?: number;
 }
 
 // Starts `supervisor <args>` (usually ['run', config]) with --json-logs. Each master gets its
 // own SUPERVISOR_HOME (a temp dir) unless `env` sets one. The harness kills it when the test ends.
 export function startMaster(args: string[], env: NodeJS.ProcessEnv = {}, opts: MasterOptions = {}): MasterProcess {
-  if (!opts.netns) refuseFixedPorts(args);
+  if (!opts.netns && opts.netnsOf === undefined) refuseFixedPorts(args);
   const home = env.SUPERVISOR_HOME ?? tempDir('gs-home-');
   const argv = [CLI, ...args, ...(opts.human || args.includes('--json-logs') ? [] : ['--json-logs'])];
   const [command, commandArgs] = opts.netns
     ? ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...argv]]
-    : [process.execPath, argv];
+    : opts.netnsOf !== undefined
+      ? ['nsenter', [`--net=/proc/${opts.netnsOf}/ns/net`, process.execPath, ...argv]]
+      : [process.execPath, argv];
   const child = spawnInTest(command, commandArgs, { env: { ...process.env, SUPERVISOR_HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = new OutputLog(`master pid ${child.pid}`);
   log.follow(child.stdout!);

@@ -60,7 +60,7 @@ test('an aborted load kills the child at once', async () => {
 });
 
 test('the parent trusts only an answer of the right shape for the right file', () => {
-  const config = { file: '/x/eco.json', apps: [], metrics: null, warnings: [], envName: null };
+  const config = { file: '/x/eco.json', apps: [], metrics: null, watchConfig: false, warnings: [], envName: null };
   assert.equal(typeof parseLoaderAnswer(JSON.stringify({ ok: true, config }), '/x/eco.json'), 'object');
   assert.match(String(parseLoaderAnswer(JSON.stringify({ ok: true, config }), '/y/eco.json')), /another file/);
   assert.match(String(parseLoaderAnswer(JSON.stringify({ ok: true, config: { ...config, apps: 5 } }), '/x/eco.json')), /wrong shape/);

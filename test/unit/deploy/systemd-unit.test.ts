@@ -15,7 +15,7 @@ test('Exec words: plain paths stay bare; spaces, quotes, % and $ are escaped for
 });
 
 const app = (o: Partial<AppSpec>) => ({ instances: 1, kill_timeout: 30_000, listen_timeout: 8000, reload_surge: null, ...o }) as AppSpec;
-const config = (apps: AppSpec[]): Config => ({ file: '/x/eco.json', apps, metrics: null });
+const config = (apps: AppSpec[]): Config => ({ file: '/x/eco.json', apps, metrics: null, watchConfig: false });
 
 test('budgets: stop = longest kill_timeout + margin; reload counts reload_surge batches of the slowest app', () => {
   assert.deepEqual(stopBudget(config([app({ kill_timeout: 10_000, listen_timeout: 5000 }), app({ kill_timeout: 2500 })])), { killTimeoutS: 10, listenTimeoutS: 8, stopS: 20, reloadS: 25 });

@@ -2,7 +2,7 @@
 // the closed set, and the rows that matter are pinned down one by one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appTransition, type AppEvent, type AppView } from '../../../src/master/app-machine.js';
+import { appTransition, crashLimitOf, type AppEvent, type AppView } from '../../../src/master/app-machine.js';
 import { APP_STATES, type AppState } from '../../../src/master/app-states.js';
 import type { AppSpec } from '../../../src/config/types.js';
 import { ERROR_CODES } from '../../../src/protocol/codes.js';
@@ -26,7 +26,7 @@ const EVENTS: AppEvent[] = [
   { type: 'shutdown' },
   { type: 'converged' },
   { type: 'rollout-aborted', reason: 'worker 0 crashed' },
-  { type: 'fatal', reason: 'worker 0: crashed 3 times' },
+  { type: 'fatal', reason: 'worker 0 crashed 3 times', evidence: null },
   { type: 'all-exited' },
 ];
 
@@ -112,8 +112,17 @@ test('refusals: E_BUSY while stopping or stopped, E_FATAL for a fatal app; shutd
   assert.ok(down.effects.every((e) => e.type !== 'settle' || (!e.outcome.ok && e.outcome.code === 'E_SHUTTING_DOWN')));
 });
 
-test('a crash loop makes a starting app fatal and fails its start with E_FATAL', () => {
-  const t = appTransition(view('starting'), { type: 'fatal', reason: 'worker 0: crashed' });
+test('a crash loop makes a starting app fatal and fails its start with E_FATAL, the evidence in the answer', () => {
+  const t = appTransition(view('starting'), { type: 'fatal', reason: 'worker 0 failed 6 times', evidence: 'Its last lines on stderr:\n  | boom' });
   assert.equal(t.to, 'fatal');
-  assert.ok(t.effects.some((e) => e.type === 'settle' && e.who === 'rollout' && !e.outcome.ok && e.outcome.code === 'E_FATAL'));
+  const settled = t.effects.find((e) => e.type === 'settle' && e.who === 'rollout');
+  assert.ok(settled?.type === 'settle' && !settled.outcome.ok && settled.outcome.code === 'E_FATAL');
+  assert.equal(settled.outcome.message, 'app web did not start: worker 0 failed 6 times\nIts last lines on stderr:\n  | boom');
+  assert.doesNotMatch(settled.outcome.message, /supervisor reload/, 'no advice from the machine: whether the master stays up is known elsewhere');
+  const later = appTransition(view('rolling'), { type: 'fatal', reason: 'worker 0 crashed 16 times', evidence: null }).effects.find((e) => e.type === 'settle');
+  assert.ok(later?.type === 'settle' && later.outcome.message === 'web is fatal: worker 0 crashed 16 times');
+});
+
+test('crashes count against start_retries while the app is starting, max_restarts in every other state', () => {
+  for (const state of APP_STATES) assert.equal(crashLimitOf(state), state === 'starting' ? 'start_retries' : 'max_restarts', state);
 });

@@ -7,7 +7,7 @@ import type { AppStatusReport, StatusReport } from '../../../src/master/status.j
 const report = (...statuses: AppStatusReport['status'][]): StatusReport => ({
   pid: 1,
   configs: [],
-  apps: statuses.map((status, i) => ({ name: `a${i}`, status, state: 'running', generation: 1, instances: 1, config_file: '/x', fatal_reason: null, workers: [] })),
+  apps: statuses.map((status, i) => ({ name: `a${i}`, status, state: 'running', generation: 1, instances: 1, file_instances: 1, config_file: '/x', fatal_reason: null, workers: [] })),
 });
 
 test('idle only when no app runs or reloads and at least one is fatal', () => {

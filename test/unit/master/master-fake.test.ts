@@ -152,8 +152,8 @@ test('reloads asked for at once share one read; reloads during a reload merge in
   assert.deepEqual(world.live().map((p) => p.req.generation), [3]);
 });
 
-test('a crash loop backs off 100, 200, 400 ms and then marks the app fatal', async () => {
-  const { world, master, file, notices } = setup({ instances: 1, max_restarts: 3 });
+test('a crash loop at start backs off 100, 200, 400 ms and fails the start after start_retries', async () => {
+  const { world, master, file, notices } = setup({ instances: 1, start_retries: 3, max_restarts: 100 });
   const start = master.start(file);
   await settle();
   const delays: number[] = [];
@@ -170,10 +170,56 @@ test('a crash loop backs off 100, 200, 400 ms and then marks the app fatal', asy
   assert.deepEqual(delays, [100, 200, 400]);
   const r = await start;
   assert.equal(r.ok, false);
-  assert.match(r.message, /fatal/);
+  assert.match(r.message, /^app web did not start: worker 0 failed 4 times while the app was starting \(start_retries 3\); the last one exited with code 1 after 0 ms\nIt printed nothing on stderr\.$/);
   const status = await master.status();
   assert.equal(status.apps[0]!.status, 'fatal');
   assert.equal(world.live().length, 0);
+});
+
+test('once the app was ready, a crash loop counts against max_restarts, not start_retries', async () => {
+  const { world, master, file, notices } = setup({ instances: 1, start_retries: 1, max_restarts: 3, min_uptime: 1000 });
+  await started(world, master, file);
+  for (let i = 0; i < 4; i++) {
+    world.live()[0]!.exit(1);
+    await settle();
+    const last = notices.filter((n) => n.type === 'worker-restart-scheduled').at(-1);
+    await world.advance(last?.type === 'worker-restart-scheduled' ? last.delayMs : 0); // restarted, not yet up min_uptime
+  }
+  const fatal = notices.find((n) => n.type === 'app-fatal');
+  assert.ok(fatal?.type === 'app-fatal' && /crashed 4 times in a row before staying up \(max_restarts 3\)/.test(fatal.reason), JSON.stringify(fatal));
+  assert.equal(notices.filter((n) => n.type === 'worker-restart-scheduled').length, 3);
+});
+
+test('a worker that is never ready fails the start after start_retries, even though it stays up min_uptime', async () => {
+  // Before start_retries, each attempt outlived min_uptime, which reset its streak: the start never ended.
+  const { world, master, file, notices } = setup({ instances: 1, start_retries: 2, min_uptime: 1000, listen_timeout: 3000 });
+  let answer: { ok: boolean; message: string } | null = null;
+  void master.start(file).then((r) => (answer = r));
+  for (let i = 0; i < 10 && answer === null; i++) {
+    await world.advance(3000); // listen_timeout: the master asks the worker to finish
+    for (const p of world.live().filter((x) => x.signals.length > 0)) p.exit(0); // the one asked to finish
+    await settle();
+    const last = notices.filter((n) => n.type === 'worker-restart-scheduled').at(-1);
+    if (answer === null && last?.type === 'worker-restart-scheduled') await world.advance(last.delayMs);
+  }
+  assert.ok(answer !== null, 'the start ended');
+  const r = answer as { ok: boolean; message: string };
+  assert.equal(r.ok, false);
+  assert.match(r.message, /worker 0 failed 3 times while the app was starting \(start_retries 2\); the last one was not ready within 3000 ms \(listen_timeout\)/);
+  assert.equal(notices.filter((n) => n.type === 'worker-ready-timeout').length, 3);
+});
+
+test('autorestart false: a crash is not followed by a spawn; the start fails at the first crash', async () => {
+  // Before, the reconciler refilled the slot at once: a spawn loop with no backoff and no end.
+  const { world, master, file, notices } = setup({ instances: 1, autorestart: false });
+  const start = master.start(file);
+  await settle();
+  world.live()[0]!.exit(3);
+  await world.advance(60_000);
+  const r = await start;
+  assert.equal(r.ok, false);
+  assert.match(r.message, /^app web did not start: worker 0 crashed, and autorestart is false; it exited with code 3/);
+  assert.equal(notices.filter((n) => n.type === 'worker-spawned').length, 1);
 });
 
 test('a worker that stayed up min_uptime resets its crash streak', async () => {
