@@ -15,6 +15,7 @@ import { reapLeftovers, recordWorkerPids } from '../runtime/worker-pids.js';
 import { spawnContext } from '../worker/spawn-context.js';
 import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
 import { watchApps } from './app-watch.js';
+import { cronRestarts } from './cron-restart.js';
 import { attachAppLogs } from './app-logs.js';
 import { ListenerRegistry } from './listeners.js';
 import { attachMetrics } from '../metrics/attach.js';
@@ -99,7 +100,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (n.type === 'config-loaded') configWatch.add(n.file); // also files added later by `start`
     if (n.type === 'config-forgotten') configWatch.remove(n.file);
   });
-  attachments.push(configWatch, watchApps(master, opts.home.dir, log));
+  attachments.push(configWatch, watchApps(master, opts.home.dir, log), cronRestarts(master, log));
   // Failures that stop the master by themselves (see docs/signals.md, "run in a container").
   let failure: string | null = null;
   const fail = (why: string) => {
