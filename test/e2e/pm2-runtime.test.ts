@@ -1,0 +1,59 @@
+// PM2 keys that change what runs, seen on real workers: cron_restart rolls the app on its
+// schedule (a per-second one here), gracefully and scoped to that app; instance_var and
+// increment_var put the worker id where PM2 puts it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMaster, stopMaster } from '../helpers/master-process.js';
+import { tempDir, writeConfig } from '../helpers/config.js';
+import { fixture } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
+import { environ, workersOf } from '../helpers/workers.js';
+import { RELOAD_STARTED } from '../helpers/log-events.js';
+
+test('cron_restart "* * * * * *" rolls the app every second, gracefully, and only that app', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [
+    { name: 'ticker', script: fixture('sleeper.sh'), instances: 2, cron_restart: '* * * * * *', kill_timeout: 5000 },
+    { name: 'steady', script: fixture('sleeper.sh') },
+  ] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForEvent({ event: 'app-started', app: 'ticker' });
+    await m.waitForEvent({ event: 'reload-started', app: 'ticker', reason: /^cron_restart "\* \* \* \* \* \*"$/ }, { timeoutMs: 20_000 });
+    await m.waitForEvent({ event: 'reload-done', app: 'ticker', generation: 3 }, { timeoutMs: 30_000 });
+    // Rolling: every old worker left as "draining"/"stopping" after its replacement was ready, never a crash.
+    assert.equal(m.countEvents({ event: 'worker-exit', app: 'ticker', outcome: 'crash' }), 0);
+    assert.equal(m.countEvents({ ...RELOAD_STARTED, app: 'steady' }), 0, 'the other app is not touched');
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('instance_var and increment_var: the worker id in INSTANCE_ID, PORT counting up from the app\'s value', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, { apps: [
+    { name: 'api', script: fixture('sleeper.sh'), instances: '3', instance_var: 'INSTANCE_ID', increment_var: 'PORT', env: { PORT: 4000 } },
+    { name: 'plain', script: fixture('sleeper.sh'), port: 5000 },
+  ] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForEvent({ event: 'app-started', app: 'api' });
+    await m.waitForEvent({ event: 'app-started', app: 'plain' });
+    let seen: string[] = [];
+    await waitFor('3 api workers and 1 plain worker with their variables', () => {
+      seen = workersOf(m.pid).map((w) => {
+        const env = environ(w.pid) ?? {};
+        return `${w.app}#${w.slot} INSTANCE_ID=${env.INSTANCE_ID ?? '-'} NODE_APP_INSTANCE=${env.NODE_APP_INSTANCE ?? '-'} PORT=${env.PORT ?? '-'}`;
+      }).sort();
+      return seen.length === 4;
+    });
+    assert.deepEqual(seen, [
+      'api#0 INSTANCE_ID=0 NODE_APP_INSTANCE=- PORT=4000',
+      'api#1 INSTANCE_ID=1 NODE_APP_INSTANCE=- PORT=4001',
+      'api#2 INSTANCE_ID=2 NODE_APP_INSTANCE=- PORT=4002',
+      'plain#0 INSTANCE_ID=- NODE_APP_INSTANCE=0 PORT=5000',
+    ]);
+  } finally {
+    await stopMaster(m);
+  }
+});
