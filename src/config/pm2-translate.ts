@@ -4,7 +4,7 @@
 // translated as PM2 translates them; duplicate names get a suffix; keys PM2 would ignore
 // (not close to any key we know) are ignored with a warning. Every change is told as a
 // warning or an error naming the path. See pm2-keys.ts for the table it follows.
-import path from 'node:path';
+import { nameFromScript } from './app-name.js';
 import { formatPath } from './errors.js';
 import type { Findings } from './issue-text.js';
 import { PM2_APP_KEYS, PM2_ROOT_KEYS } from './pm2-keys.js';
@@ -17,13 +17,6 @@ const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' &
 const APP_KEYS = Object.keys(appSchema.shape);
 const ROOT_KEYS = Object.keys(ecosystemSchema.shape);
 const KNOWN_APP_KEYS = [...new Set([...APP_KEYS, ...Object.keys(PM2_APP_KEYS)])];
-
-// PM2's rule for an app without a name: the script's file name without its last extension.
-export function nameFromScript(script: string): string {
-  const base = path.basename(script);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
-}
 
 // The apps list of a file: PM2 takes a bare list, or a single app object, as the apps.
 function appsOf(raw: unknown): Obj | null {

@@ -16,6 +16,7 @@ import { spawnContext } from '../worker/spawn-context.js';
 import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
 import { watchApps } from './app-watch.js';
 import { cronRestarts } from './cron-restart.js';
+import { describeHandler } from './describe.js';
 import { attachAppLogs } from './app-logs.js';
 import { ListenerRegistry } from './listeners.js';
 import { attachMetrics } from '../metrics/attach.js';
@@ -81,6 +82,9 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   // Per-app log files and the `logs` verb.
   const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message) });
   attachments.push(appLogs);
+  // `describe <app>`: the spec, workers, last exit and log files of one app.
+  const describe = describeHandler(master, opts.home.logs);
+  attachments.push({ handlers: { describe: describe.handler }, stop: describe.stop });
   // Metrics: the endpoint, supervisor and worker metrics, max_memory_restart.
   const metrics = attachMetrics(master, log);
   attachments.push(metrics.attachment);
