@@ -25,7 +25,7 @@ function bash(program: Command): string {
   return `# bash completion for supervisor (graceful-supervisor): source <(supervisor completion bash)
 _supervisor_apps() { supervisor completion apps 2>/dev/null; }
 _supervisor() {
-  local cur verb opts IFS=$'\\n'
+  local cur verb opts IFS=$' \\t\\n'
   cur="\${COMP_WORDS[COMP_CWORD]}"
   verb="\${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
@@ -36,14 +36,15 @@ _supervisor() {
 ${cases}
   esac
   if [[ "$cur" == -* ]]; then
-    IFS=' ' COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
     return 0
   fi
+  IFS=$'\\n' # app names may have spaces: one per line
   case "$verb" in
     ${APP_VERBS.join('|')}) COMPREPLY=( $(compgen -W "$(_supervisor_apps)" -- "$cur") ) ;;
     start) COMPREPLY=( $(compgen -f -- "$cur") $(compgen -W "$(_supervisor_apps)" -- "$cur") ) ;;
     ${FILE_VERBS.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
-    completion) COMPREPLY=( $(compgen -W "bash zsh" -- "$cur") ) ;;
+    completion) COMPREPLY=( $(compgen -W $'bash\\nzsh' -- "$cur") ) ;;
   esac
   return 0
 }
