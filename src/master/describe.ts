@@ -2,9 +2,9 @@
 // variable names, never their values), config file, state, workers with pids and restarts,
 // the last worker exit and its reason, and the log files. The last exits are kept from the
 // master's notices, one per app.
-import path from 'node:path';
 import type { AppSpec } from '../config/types.js';
 import { appLogPath } from './app-logs.js';
+import { combinedLogPath } from './log-extras.js';
 import type { ControlHandler } from './control-server.js';
 import type { Master } from './master.js';
 
@@ -34,7 +34,7 @@ export function describeHandler(master: Master, logsDir: string): { readonly han
     if (!app || !spec) return { ok: false, code: 'E_UNKNOWN_APP', message: `unknown app "${name}"` };
     const { env, listen, ...rest } = spec;
     const described: DescribedSpec = { ...rest, env_names: Object.keys(env).sort(), listen: listen.map((l) => l.text) };
-    const combined = spec.log_file === true ? path.join(logsDir, `${name}.log`) : spec.log_file;
+    const combined = combinedLogPath(spec, logsDir, name);
     return {
       ok: true,
       data: {

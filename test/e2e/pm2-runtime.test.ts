@@ -1,8 +1,10 @@
 // PM2 keys that change what runs, seen on real workers: cron_restart rolls the app on its
 // schedule (a per-second one here), gracefully and scoped to that app; instance_var and
-// increment_var put the worker id where PM2 puts it.
+// increment_var put the worker id where PM2 puts it; log_file and log_date_format shape the logs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
@@ -53,6 +55,28 @@ test('instance_var and increment_var: the worker id in INSTANCE_ID, PORT countin
       'api#2 INSTANCE_ID=2 NODE_APP_INSTANCE=- PORT=4002',
       'plain#0 INSTANCE_ID=- NODE_APP_INSTANCE=0 PORT=5000',
     ]);
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('log_file is a combined log of stdout and stderr; log_date_format stamps lines as PM2 does', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const script = path.join(dir, 'talker.js');
+  writeFileSync(script, "console.log('hello-out'); console.error('hello-err'); setInterval(() => {}, 1000); process.on('SIGTERM', () => process.exit(0));\n");
+  const file = writeConfig(dir, { apps: [{ name: 'talker', script, log_file: 'combined.log', out_file: 'out.log', error_file: 'err.log', log_date_format: 'YYYY-MM-DD HH:mm:ss Z' }] });
+  const m = startMaster(['run', file]);
+  const read = (name: string) => (existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : '');
+  try {
+    await m.waitForEvent({ event: 'app-started', app: 'talker' });
+    await waitFor('both lines in the combined log', () => read('combined.log').includes('hello-out') && read('combined.log').includes('hello-err'));
+    // The test master runs with --json-logs: each line is an object with its time.
+    const lines = (name: string) => read(name).trim().split('\n').map((l) => JSON.parse(l) as { time: string; message: string; stream: string });
+    const stamp = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d$/;
+    assert.deepEqual(lines('out.log').map((l) => l.message), ['hello-out']);
+    assert.deepEqual(lines('err.log').map((l) => l.message), ['hello-err']);
+    assert.deepEqual(lines('combined.log').map((l) => l.message).sort(), ['hello-err', 'hello-out']);
+    for (const l of [...lines('out.log'), ...lines('combined.log')]) assert.match(l.time, stamp);
   } finally {
     await stopMaster(m);
   }
