@@ -30,17 +30,20 @@ program
     process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
   });
 
-const SCRIPT_HELP = '\nA script instead of an ecosystem file runs as one app (as `pm2 start app.js`): -i N, --name, --listen, --no-metrics, and arguments for it after --.';
-
-program
-  .command('run')
-  .description('Run the master in the foreground (for containers, systemd and development).')
-  .argument('<config>', 'ecosystem file (.json, .yaml, .config.js, .cjs, .mjs), or a script')
+// The arguments and options `run` and `start` take for a script instead of an ecosystem file.
+const withScriptOptions = (c: InstanceType<typeof Command>) => c
   .argument('[args...]', 'arguments for the script (after --)')
   .option('-i, --instances <n>', 'script: number of workers (0 or "max": one per CPU, -1: one fewer)')
   .option('--name <name>', 'script: the app name (default: the file name without its extension)')
   .option('--listen <address>', 'script: an address the master binds and the workers inherit (a port, tcp://host:port, unix:/path)')
-  .option('--no-metrics', 'script: no metrics endpoint')
+  .option('--no-metrics', 'script: no metrics endpoint');
+
+const SCRIPT_HELP = '\nA script instead of an ecosystem file runs as one app (as `pm2 start app.js`): -i N, --name, --listen, --no-metrics, and arguments for it after --.';
+
+withScriptOptions(program
+  .command('run')
+  .description('Run the master in the foreground (for containers, systemd and development).')
+  .argument('<config>', 'ecosystem file (.json, .yaml, .config.js, .cjs, .mjs), or a script'))
   .option('--json-logs', 'write one JSON object per log line')
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
   .option('--insecure-config', 'accept a config file that other users could write')
@@ -107,15 +110,10 @@ program
   });
 
 // Daemon and control-plane verbs; docs/cli.md documents each exit code.
-program
+withScriptOptions(program
   .command('start')
   .description('Start a daemon master; return once every app\'s workers are ready. If a master runs already, add or update the apps of <config>. With an app name, start that app again after `stop <app>`.')
-  .argument('<config>', 'ecosystem file (.json, .yaml, .config.js, .cjs, .mjs), a script, or the name of a stopped app')
-  .argument('[args...]', 'arguments for the script (after --)')
-  .option('-i, --instances <n>', 'script: number of workers (0 or "max": one per CPU, -1: one fewer)')
-  .option('--name <name>', 'script: the app name (default: the file name without its extension)')
-  .option('--listen <address>', 'script: an address the master binds and the workers inherit (a port, tcp://host:port, unix:/path)')
-  .option('--no-metrics', 'script: no metrics endpoint')
+  .argument('<config>', 'ecosystem file (.json, .yaml, .config.js, .cjs, .mjs), a script, or the name of a stopped app'))
   .option('--umask <mode>', 'umask of the daemon, octal', '022')
   .option('--json-logs', 'write one JSON object per log line')
   .option('--env <name>', "merge each app's env_<name> block over env (PM2 style); kept for reloads")
