@@ -53,7 +53,8 @@ export function ecosystemFor(target: string, opts: ScriptOptions, args: readonly
 // True when `target` names a file (a script or a config), not an app.
 export function isFileTarget(target: string): boolean {
   try {
-    return statSync(target).isFile();
+    statSync(target);
+    return true; // a directory too: the file verbs say it is not a file
   } catch {
     return /[/\\]|\.(json|ya?ml|c?js|mjs)$/.test(target); // a missing path: the file verbs say so
   }

@@ -46,9 +46,8 @@ function interpreterFor(input: AppInput, cwd: string): string | null {
   if (NODE_SCRIPT.test(input.script)) return 'node';
   const mapped = PM2_INTERPRETERS[path.extname(input.script)] ?? null;
   if (mapped === null && !input.script.includes('/')) return null; // a command looked up on PATH
-  const kind = fileKind(path.resolve(cwd, input.script));
-  if (kind === 'executable') return null;
-  return kind === 'file' ? mapped ?? 'node' : mapped; // a missing script is reported by check-files
+  // Missing: a command looked up on PATH (no "/"), or reported missing by check-files.
+  return fileKind(path.resolve(cwd, input.script)) === 'file' ? mapped ?? 'node' : null;
 }
 
 // PM2's instances: 0 or "max" one per CPU, -N that many fewer (at least 1).

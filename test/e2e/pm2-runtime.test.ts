@@ -3,7 +3,7 @@
 // increment_var put the worker id where PM2 puts it; log_file and log_date_format shape the logs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
@@ -11,6 +11,7 @@ import { fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { environ, workersOf } from '../helpers/workers.js';
 import { RELOAD_STARTED } from '../helpers/log-events.js';
+import { freePort } from '../helpers/http.js';
 
 test('cron_restart "* * * * * *" rolls the app every second, gracefully, and only that app', { timeout: 60_000 }, async () => {
   const dir = tempDir();
@@ -33,9 +34,10 @@ test('cron_restart "* * * * * *" rolls the app every second, gracefully, and onl
 
 test('instance_var and increment_var: the worker id in INSTANCE_ID, PORT counting up from the app\'s value', { timeout: 30_000 }, async () => {
   const dir = tempDir();
+  const base = await freePort();
   const file = writeConfig(dir, { apps: [
     { name: 'api', script: fixture('sleeper.sh'), instances: '3', instance_var: 'INSTANCE_ID', increment_var: 'PORT', env: { PORT: 4000 } },
-    { name: 'plain', script: fixture('sleeper.sh'), port: 5000 },
+    { name: 'plain', script: fixture('sleeper.sh'), port: base },
   ] });
   const m = startMaster(['run', file]);
   try {
@@ -53,7 +55,7 @@ test('instance_var and increment_var: the worker id in INSTANCE_ID, PORT countin
       'api#0 INSTANCE_ID=0 NODE_APP_INSTANCE=- PORT=4000',
       'api#1 INSTANCE_ID=1 NODE_APP_INSTANCE=- PORT=4001',
       'api#2 INSTANCE_ID=2 NODE_APP_INSTANCE=- PORT=4002',
-      'plain#0 INSTANCE_ID=- NODE_APP_INSTANCE=0 PORT=5000',
+      `plain#0 INSTANCE_ID=- NODE_APP_INSTANCE=0 PORT=${base}`,
     ]);
   } finally {
     await stopMaster(m);
@@ -77,6 +79,26 @@ test('log_file is a combined log of stdout and stderr; log_date_format stamps li
     assert.deepEqual(lines('err.log').map((l) => l.message), ['hello-err']);
     assert.deepEqual(lines('combined.log').map((l) => l.message).sort(), ['hello-err', 'hello-out']);
     for (const l of [...lines('out.log'), ...lines('combined.log')]) assert.match(l.time, stamp);
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('watch_options reach chokidar: with depth 0 and polling, a nested change does not roll the app, a top-level one does', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const src = path.join(dir, 'src');
+  mkdirSync(path.join(src, 'deep', 'er'), { recursive: true });
+  const file = writeConfig(dir, { apps: [{ name: 'w', script: fixture('sleeper.sh'), min_uptime: 150, kill_timeout: 2000, watch: ['src'], watch_delay: 300, watch_options: { usePolling: true, interval: 100, binaryInterval: 100, depth: 0 } }] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForEvent({ event: 'app-started', app: 'w' });
+    await m.waitForEvent({ event: 'log', message: /^app w: watching .*src/ });
+    // The nested one first: had it counted, it would be the logged trigger.
+    writeFileSync(path.join(src, 'deep', 'er', 'nested.js'), 'x');
+    const top = path.join(src, 'top.js');
+    writeFileSync(top, 'x');
+    const started = await m.waitForEvent({ event: 'reload-started', app: 'w', from: 1, to: 2 });
+    assert.equal(started.reason, `watch: ${top}`);
   } finally {
     await stopMaster(m);
   }
