@@ -16,19 +16,36 @@ const HOME_HELP = 'runtime home for the pidfile, control socket and logs (defaul
 const WATCH_HELP = 'reload a config file when it changes on disk, whatever its "watch_config" says';
 const NO_WATCH_HELP = 'never reload on file changes, whatever "watch_config" says (default: each file\'s "watch_config", which is off)';
 
+// Options of `run` and `start`; commander gives --no-metrics as metrics: false.
+type RunOptions = import('./run.js').RunOptions;
+type StartOptions = import('./start.js').StartOptions;
+const scriptOpts = <T extends { metrics?: boolean }>(o: T): T => (o.metrics === true ? { ...o, metrics: undefined } : o);
+
 const program = new Command();
+const { version } = (await import('./version.js'));
 program
   .name('supervisor')
+  .version(version(), '-v, --version', 'print the version')
   .description('Keeps long-lived workers up and reloads them gracefully: new workers first, then the old ones finish and exit.')
   .showHelpAfterError()
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
   });
 
-program
+// The arguments and options `run` and `start` take for a script instead of an ecosystem file.
+const withScriptOptions = (c: InstanceType<typeof Command>) => c
+  .argument('[args...]', 'arguments for the script (after --)')
+  .option('-i, --instances <n>', 'script: number of workers (0 or "max": one per CPU, -1: one fewer)')
+  .option('--name <name>', 'script: the app name (default: the file name without its extension)')
+  .option('--listen <address>', 'script: an address the master binds and the workers inherit (a port, tcp://host:port, unix:/path)')
+  .option('--no-metrics', 'script: no metrics endpoint');
+
+const SCRIPT_HELP = '\nA script instead of an ecosystem file runs as one app (as `pm2 start app.js`): -i N, --name, --listen, --no-metrics, and arguments for it after --.';
+
+withScriptOptions(program
   .command('run')
   .description('Run the master in the foreground (for containers, systemd and development).')
-  .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
+  .argument('<config>', 'ecosystem file (.json, .yaml, .config.js, .cjs, .mjs), or a script'))
   .option('--json-logs', 'write one JSON object per log line')
   .option('--home <dir>', 'runtime home for the control socket and logs (default $SUPERVISOR_HOME or ~/.supervisor)')
   .option('--insecure-config', 'accept a config file that other users could write')
@@ -36,28 +53,59 @@ program
   .option('--exit-when-idle', 'exit 1 once no app runs because apps are fatal (so the orchestrator restarts the pod); a start where some app runs keeps going')
   .option('--watch-config', WATCH_HELP)
   .option('--no-watch-config', NO_WATCH_HELP)
-  .addHelpText('after', '\nExit codes: 0 stopped cleanly, 1 start failed or (with --exit-when-idle) every app fatal, 2 bad usage or config, 5 home not writable.')
-  .action(async (config: string, opts: { jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean; exitWhenIdle?: boolean; watchConfig?: boolean }) => {
+  .addHelpText('after', `${SCRIPT_HELP}\n\nExit codes: 0 stopped cleanly, 1 start failed or (with --exit-when-idle) every app fatal, 2 bad usage or config, 5 home not writable.`)
+  .action(async (config: string, args: string[], opts: RunOptions) => {
     const { runForeground } = await import('./run.js');
     // Exit explicitly: an orphaned grandchild holding a pipe must not keep the master up.
-    process.exit(await runForeground(config, opts));
+    process.exit(await runForeground(config, scriptOpts(opts), args));
   });
 
 program
   .command('status')
+  .aliases(['ls', 'list', 'ps'])
   .description('Show every app and worker: pid, state, generation, uptime, restarts, CPU %, memory.')
+  .argument('[app]', 'only this app')
   .option('--json', 'print the stable JSON shape')
+  .option('-w, --watch', 'redraw every second until Ctrl-C (also: supervisor monit)')
   .option('--home <dir>', HOME_HELP)
-  .addHelpText('after', '\nExit codes: 0 printed, 3 no master running, 5 permission denied.')
-  .action(async (opts: { json?: boolean; home?: string }) => {
+  .addHelpText('after', '\nExit codes: 0 printed (or --watch ended by Ctrl-C), 3 no master running, 4 unknown app, 5 permission denied.')
+  .action(async (app: string | undefined, opts: { json?: boolean; watch?: boolean; home?: string }) => {
+    const all = { ...opts, ...(app === undefined ? {} : { app }) };
+    if (opts.watch) {
+      const { statusWatch } = await import('./status-watch.js');
+      process.exit(await statusWatch(all));
+    }
     const { status } = await import('./status.js');
-    process.exitCode = await status(opts);
+    process.exitCode = await status(all);
+  });
+
+program
+  .command('monit')
+  .description('A live view of every worker (CPU, memory, state, generation), redrawn every second until Ctrl-C: status --watch.')
+  .argument('[app]', 'only this app')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 ended by Ctrl-C, 3 no master running, 4 unknown app, 5 permission denied.')
+  .action(async (app: string | undefined, opts: { home?: string }) => {
+    const { statusWatch } = await import('./status-watch.js');
+    process.exit(await statusWatch({ ...opts, ...(app === undefined ? {} : { app }) }));
+  });
+
+program
+  .command('describe')
+  .description('Show one app in full: state, config file, spec (env variable names, not values), workers, the last exit and why, log files.')
+  .argument('<app>', 'the app')
+  .option('--json', 'print it as JSON')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 printed, 3 no master running, 4 unknown app, 5 permission denied.')
+  .action(async (app: string, opts: { json?: boolean; home?: string }) => {
+    const { describe } = await import('./describe.js');
+    process.exitCode = await describe(app, opts);
   });
 
 program
   .command('check')
   .description('Validate an ecosystem file without a master: print every problem, or a summary of what would run.')
-  .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
+  .argument('<config>', 'ecosystem file (.json, .yaml, .config.js, .cjs, .mjs), or a script (checked as `start` would run it, never run)')
   .option('--env <name>', "check with each app's env_<name> block merged over env")
   .addHelpText('after', '\nExit codes: 0 valid, 2 invalid (every problem is printed).')
   .action(async (config: string, opts: { env?: string }) => {
@@ -66,10 +114,10 @@ program
   });
 
 // Daemon and control-plane verbs; docs/cli.md documents each exit code.
-program
+withScriptOptions(program
   .command('start')
-  .description('Start a daemon master; return once every app\'s workers are ready. If a master runs already, add or update the apps of <config>.')
-  .argument('<config>', 'ecosystem file (.json, .config.js, .cjs, .mjs)')
+  .description('Start a daemon master; return once every app\'s workers are ready. If a master runs already, add or update the apps of <config>. With an app name, start that app again after `stop <app>`.')
+  .argument('<config>', 'ecosystem file (.json, .yaml, .config.js, .cjs, .mjs), a script, or the name of a stopped app'))
   .option('--umask <mode>', 'umask of the daemon, octal', '022')
   .option('--json-logs', 'write one JSON object per log line')
   .option('--env <name>', "merge each app's env_<name> block over env (PM2 style); kept for reloads")
@@ -77,10 +125,10 @@ program
   .option('--home <dir>', HOME_HELP)
   .option('--watch-config', WATCH_HELP)
   .option('--no-watch-config', NO_WATCH_HELP)
-  .addHelpText('after', '\nExit codes: 0 ready (or apps updated), 1 start failed (worker crash, port in use), 2 bad usage or config, 5 home not writable or socket of another user.')
-  .action(async (config: string, opts: { umask?: string; jsonLogs?: boolean; home?: string; env?: string; insecureConfig?: boolean; watchConfig?: boolean }) => {
+  .addHelpText('after', `${SCRIPT_HELP}\n\nExit codes: 0 ready (or apps updated, or the app started), 1 start failed (worker crash, port in use), 2 bad usage or config, 3 an app name but no master running, 4 unknown app, 5 home not writable or socket of another user.`)
+  .action(async (config: string, args: string[], opts: StartOptions) => {
     const { start } = await import('./start.js');
-    process.exitCode = await start(config, opts);
+    process.exitCode = await start(config, scriptOpts(opts), args);
   });
 
 program
@@ -119,6 +167,17 @@ program
   .action(async (app: string, n: string, opts: { home?: string }) => {
     const { scale } = await import('./scale.js');
     process.exitCode = await scale(app, n, opts);
+  });
+
+program
+  .command('delete')
+  .description('Stop one app gracefully and forget it until its config file is read again (supervisor reload, or a change to the file). Waits and prints progress.')
+  .argument('<app>', 'the app')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 deleted, 1 failed, 3 no master running, 4 unknown app, 5 permission denied.')
+  .action(async (app: string, opts: { home?: string }) => {
+    const { deleteApp } = await import('./delete.js');
+    process.exitCode = await deleteApp(app, opts);
   });
 
 program
@@ -188,7 +247,20 @@ program
     process.exitCode = await startup(platform, config, opts);
   });
 
+program
+  .command('completion')
+  .description('Print a shell completion script: source <(supervisor completion bash), or for zsh: source <(supervisor completion zsh).')
+  .argument('<shell>', 'bash or zsh')
+  .addHelpText('after', '\nExit codes: 0 printed, 2 unknown shell.')
+  .action(async (shell: string) => {
+    const { completion } = await import('./completion.js');
+    process.exitCode = await completion(shell, program);
+  });
+
 try {
+  const { unknownVerb } = await import('./unknown-verb.js');
+  const unknown = unknownVerb(process.argv.slice(2), program);
+  if (unknown !== null) throw new CliError(unknown, EXIT.USAGE);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CliError) {

@@ -8,9 +8,11 @@ import { loadedConfig } from './config-arg.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { ecosystemFor, type ScriptOptions } from './script-mode.js';
+import { checkedConfig } from './config-arg.js';
 
-// Options of `supervisor run`.
-export interface RunOptions {
+// Options of `supervisor run` (the script options apply to `run app.js`).
+export interface RunOptions extends ScriptOptions {
   readonly jsonLogs?: boolean;
   readonly home?: string;
   readonly env?: string;
@@ -20,12 +22,13 @@ export interface RunOptions {
 }
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
-export async function runForeground(configFile: string, opts: RunOptions): Promise<ExitCode> {
+export async function runForeground(target: string, opts: RunOptions, args: readonly string[] = []): Promise<ExitCode> {
   // stdout/stderr may be a file on a full disk: a failed log write must never kill the master.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  // Read once here (in the loader child, in the file's folder); the master boots with it.
-  const preloaded = await loadedConfig(configFile, opts);
   const home = openHome(opts.home);
+  checkedConfig(target, { insecureConfig: true });
+  // Read once here (in the loader child, in the file's folder); the master boots with it.
+  const preloaded = await loadedConfig(ecosystemFor(target, opts, args, home.dir), opts);
   const jsonLogs = opts.jsonLogs ?? false;
   // Our own lines go to stderr, as JSON too with --json-logs.
   const say = (level: 'warn' | 'error', message: string) => process.stderr.write(formatNotice({ type: 'log', level, message }, jsonLogs)!.text + '\n');

@@ -8,9 +8,10 @@ import { checkedConfig } from './config-arg.js';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
+import { ecosystemFor, isFileTarget, type ScriptOptions } from './script-mode.js';
 
-// Options of `supervisor start`.
-export interface StartOptions { readonly home?: string; readonly umask?: string; readonly jsonLogs?: boolean; readonly env?: string; readonly insecureConfig?: boolean; readonly watchConfig?: boolean }
+// Options of `supervisor start` (the script options apply to `start app.js`).
+export interface StartOptions extends ScriptOptions { readonly home?: string; readonly umask?: string; readonly jsonLogs?: boolean; readonly env?: string; readonly insecureConfig?: boolean; readonly watchConfig?: boolean }
 
 function parseUmask(text: string | undefined): number {
   const value = text ?? '022';
@@ -29,13 +30,27 @@ async function runningMaster(home: string): Promise<number | null> {
   }
 }
 
+// `start <app>`: an app stopped with `stop <app>` (or fatal) starts again in the running master.
+async function startApp(app: string, opts: StartOptions): Promise<ExitCode> {
+  try {
+    const res = await callMaster({ home: opts.home }, 'start', { app }, true, 'start failed: ');
+    process.stdout.write(`${res.message ?? `${app} started`}\n`);
+    return EXIT.OK;
+  } catch (error) {
+    if (error instanceof CliError && error.exitCode === EXIT.NO_MASTER) throw new CliError(`"${app}" is not a file, and no master is running to start an app of that name`, EXIT.NO_MASTER);
+    throw error;
+  }
+}
+
 // Starts the daemon (or updates the running one); resolves with the exit code. The config is
 // evaluated once, by the master that runs it (the daemon, or the running master), which
 // reports a bad config back with E_CONFIG: the launcher does not evaluate it itself.
-export async function start(configFile: string, opts: StartOptions): Promise<ExitCode> {
-  const config = checkedConfig(configFile, opts);
+export async function start(target: string, opts: StartOptions, args: readonly string[] = []): Promise<ExitCode> {
+  if (!isFileTarget(target)) return startApp(target, opts);
   const umask = parseUmask(opts.umask);
   const home = openHome(opts.home);
+  checkedConfig(target, { insecureConfig: true }); // readable: the script check below reads it
+  const config = checkedConfig(ecosystemFor(target, opts, args, home.dir), opts);
   const pid = await runningMaster(home.dir);
   if (pid !== null) {
     process.stdout.write(`a master is already running (pid ${pid}); adding or updating the apps of ${config}\n`);

@@ -4,9 +4,10 @@
 import type { StatusReport } from '../master/status.js';
 import { callMaster } from './call.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { CliError } from './output.js';
 
-// Options of `supervisor status`.
-export interface StatusOptions { readonly json?: boolean; readonly home?: string }
+// Options of `supervisor status` (`app`: only that app).
+export interface StatusOptions { readonly json?: boolean; readonly home?: string; readonly app?: string }
 
 // One worker in `status --json`: the stable machine shape.
 export interface WorkerJson { id: number; pid: number | null; state: string; generation: number; restarts: number; uptime_ms: number; cpu: number | null; memory: number | null }
@@ -31,10 +32,18 @@ export function statusJson(report: StatusReport): { apps: AppJson[]; configs: Co
   };
 }
 
+// The document with only `app` in it (and its config file); an unknown app is an error.
+export function onlyApp<T extends { apps: AppJson[]; configs: ConfigJson[] }>(doc: T, app: string | undefined): T {
+  if (app === undefined) return doc;
+  const apps = doc.apps.filter((a) => a.name === app);
+  if (apps.length === 0) throw new CliError(`unknown app "${app}"; apps: ${doc.apps.map((a) => a.name).join(', ') || 'none'}`, EXIT.UNKNOWN_APP);
+  return { ...doc, apps };
+}
+
 // Prints the status; resolves with the exit code.
 export async function status(opts: StatusOptions): Promise<ExitCode> {
   const res = await callMaster(opts, 'status');
-  const doc = statusJson(res.data as StatusReport);
+  const doc = onlyApp(statusJson(res.data as StatusReport), opts.app);
   if (opts.json) {
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     return EXIT.OK;

@@ -28,8 +28,9 @@ const APP: Record<keyof AppSpec, Check> = {
   env: record(str), kill_timeout: int, listen_timeout: int, wait_ready: bool, min_uptime: int, max_restarts: int, start_retries: int,
   restart_delay: orNull(int), exp_backoff_restart_delay: int, autorestart: bool, stop_exit_codes: list(int),
   max_memory_restart: orNull(num), watch: list(str), ignore_watch: list(str), watch_delay: int, out_file: orNull(str),
-  error_file: orNull(str), log_date_format: (v) => v === 'iso' || v === 'epoch', uid: orNull((v) => str(v) || int(v)),
+  error_file: orNull(str), log_file: (v) => v === null || v === true || str(v), log_date_format: str, uid: orNull((v) => str(v) || int(v)),
   gid: orNull((v) => str(v) || int(v)), listen: list(listen), stop_signal: str, kill_group: bool, reload_surge: orNull(int), ipc: bool,
+  cron_restart: orNull(str), watch_options: record((v) => typeof v === 'boolean' || num(v) || record(num)(v)), instance_var: str, increment_var: orNull(str),
 };
 const issue = shape({ path: str, message: str });
 const config = shape({

@@ -1,4 +1,5 @@
 // Fills in defaults and resolves paths: AppInput (as written) -> AppSpec (as run).
+import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInput, EcosystemInput } from './schema.js';
@@ -22,9 +23,39 @@ function ms(value: number | string | undefined, fallback: number): number {
   return value === undefined ? fallback : parseDuration(value)!;
 }
 
-function interpreterFor(input: AppInput): string | null {
+// PM2's interpreter for a script by its extension (its lib/API/interpreter.json); `python`
+// is python3 here, as Debian and most distributions no longer ship a `python`.
+const PM2_INTERPRETERS: Readonly<Record<string, string>> = {
+  '.sh': 'bash', '.py': 'python3', '.rb': 'ruby', '.php': 'php', '.pl': 'perl', '.coffee': 'coffee', '.ls': 'lsc', '.ts': 'bun', '.tsx': 'bun',
+};
+
+function fileKind(p: string): 'executable' | 'file' | 'none' {
+  try {
+    if (!statSync(p).isFile()) return 'none';
+    accessSync(p, constants.X_OK);
+    return 'executable';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EACCES' ? 'file' : 'none';
+  }
+}
+
+// The interpreter: the app's own; node for .js; else an executable script runs itself (its
+// shebang), and any other runs as PM2 runs it: by its extension, or with node.
+function interpreterFor(input: AppInput, cwd: string): string | null {
   if (input.interpreter !== undefined) return input.interpreter === 'none' ? null : input.interpreter;
-  return NODE_SCRIPT.test(input.script) ? 'node' : null;
+  if (NODE_SCRIPT.test(input.script)) return 'node';
+  const mapped = PM2_INTERPRETERS[path.extname(input.script)] ?? null;
+  if (mapped === null && !input.script.includes('/')) return null; // a command looked up on PATH
+  // Missing: a command looked up on PATH (no "/"), or reported missing by check-files.
+  return fileKind(path.resolve(cwd, input.script)) === 'file' ? mapped ?? 'node' : null;
+}
+
+// PM2's instances: 0 or "max" one per CPU, -N that many fewer (at least 1).
+function instancesOf(value: number | 'max' | undefined): number {
+  const cpus = os.availableParallelism();
+  if (value === undefined) return DEFAULTS.instances;
+  if (value === 'max' || value === 0) return cpus;
+  return value < 0 ? Math.max(1, cpus + value) : value;
 }
 
 function isNode(interpreter: string | null): boolean {
@@ -34,8 +65,8 @@ function isNode(interpreter: string | null): boolean {
 // One app, normalized against the directory of the file it came from. Issues go to `issues`.
 export function normalizeApp(input: AppInput, baseDir: string, at: string, issues: ConfigIssue[]): AppSpec {
   const cwd = path.resolve(baseDir, input.cwd ?? '.');
-  const interpreter = interpreterFor(input);
-  const instances = input.instances === 'max' || input.instances === -1 ? os.availableParallelism() : input.instances ?? DEFAULTS.instances;
+  const interpreter = interpreterFor(input, cwd);
+  const instances = instancesOf(input.instances);
   const listen = (Array.isArray(input.listen) ? input.listen : input.listen === undefined ? [] : [input.listen]).flatMap((value, i) => {
     const parsed = parseListenAddress(value, baseDir);
     if (typeof parsed === 'string') {
@@ -71,13 +102,18 @@ export function normalizeApp(input: AppInput, baseDir: string, at: string, issue
     watch_delay: ms(input.watch_delay, DEFAULTS.watch_delay),
     out_file: resolveFrom(input.out_file),
     error_file: resolveFrom(input.error_file),
-    log_date_format: input.log_date_format === 'epoch' ? 'epoch' : 'iso',
+    log_file: input.log_file === true ? true : typeof input.log_file === 'string' ? path.resolve(cwd, input.log_file) : null,
+    log_date_format: input.log_date_format ?? 'iso',
     uid: input.uid ?? null,
     gid: input.gid ?? null,
     listen,
     stop_signal: (input.stop_signal ?? DEFAULTS.stop_signal) as NodeJS.Signals,
     kill_group: input.kill_group ?? false,
     reload_surge: input.reload_surge ?? null,
+    cron_restart: input.cron_restart ?? null,
+    watch_options: input.watch_options ?? {},
+    instance_var: input.instance_var ?? 'NODE_APP_INSTANCE',
+    increment_var: input.increment_var ?? null,
     ipc: isNode(interpreter),
   };
 }

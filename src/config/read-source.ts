@@ -1,6 +1,8 @@
 // Reads an ecosystem file into a plain value, with one reader per file name ending: JSON is
-// parsed (never evaluated); .js/.cjs/.mjs files are loaded as PM2 loads them (module.exports
-// or export default). Runs only in the loader child (load-isolated.ts), never in the master.
+// parsed, never evaluated (PM2 evaluates .json as JavaScript, so comments, trailing commas,
+// unquoted keys and single quotes are read with JSON5); YAML with the `yaml` package, loaded
+// only for such files; .js/.cjs/.mjs files are loaded as PM2 loads them (module.exports or
+// export default). Runs only in the loader child (load-isolated.ts), never in the master.
 // Error texts name the file and never echo its bytes.
 import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from './errors.js';
@@ -19,7 +21,7 @@ const fail = (file: string, message: string): never => {
 
 function fsMessage(error: NodeJS.ErrnoException): string {
   switch (error.code) {
-    case 'ENOENT': return 'file not found; expected an ecosystem file (.json, .config.js, .cjs or .mjs)';
+    case 'ENOENT': return 'file not found; expected an ecosystem file (.json, .yaml, .config.js, .cjs or .mjs)';
     case 'ELOOP': return 'symbolic link loop (ELOOP): the path resolves to itself; point it at a real file';
     case 'EACCES': case 'EPERM': return `permission denied (${error.code}); expected a file the master can read`;
     case 'EISDIR': return 'is a directory; expected an ecosystem file';
@@ -64,8 +66,32 @@ const readJson: ConfigReader = async (file, text) => {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const at = jsonErrorAt(text);
-    return fail(file, `invalid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${jsonProblem(error as Error)}`);
+    const { default: JSON5 } = await import('json5');
+    try {
+      return JSON5.parse(text) as unknown;
+    } catch {
+      const at = jsonErrorAt(text);
+      return fail(file, `invalid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${jsonProblem(error as Error)}`);
+    }
+  }
+};
+
+// Line and column (1-based) of an offset into `text`.
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+const readYaml: ConfigReader = async (file, text) => {
+  const { parseDocument } = await import('yaml');
+  // prettyErrors off: the messages then quote none of the file.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) return fail(file, `invalid YAML at ${lineColumn(text, error.pos[0])}: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`);
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    return fail(file, `invalid YAML: ${(e as Error).message}`);
   }
 };
 
@@ -102,6 +128,8 @@ const readScript: ConfigReader = async (file) => {
 // The reader of each file name ending; anything else is read as JSON. Add a format here.
 export const READERS: ReadonlyMap<string, ConfigReader> = new Map([
   ['.json', readJson],
+  ['.yaml', readYaml],
+  ['.yml', readYaml],
   ['.js', readScript],
   ['.cjs', readScript],
   ['.mjs', readScript],

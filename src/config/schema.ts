@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 import { DEFAULTS, MAX_DURATION_MS, MAX_SIZE_BYTES } from './defaults.js';
+import { compileDateFormat } from './date-format.js';
+import { cronProblem } from './cron.js';
 
 const duration = z
   .union([z.number(), z.string()], { error: 'expected a duration: milliseconds, or a string like "500ms", "30s", "2m"' })
@@ -21,6 +23,24 @@ const signal = z
 const stringList = z.union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' });
 
 const port = z.number().int().min(0).max(65535);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { message: 'expected an environment variable name like "PORT"' });
+const ms = z.number().int().min(0).max(MAX_DURATION_MS);
+
+// chokidar options an app's watcher may be given (watch_options); pm2-translate.ts refuses the
+// ones that would break the master with their own advice.
+export const watchOptionsSchema = z.object({
+  usePolling: z.boolean().optional(),
+  interval: ms.optional(),
+  binaryInterval: ms.optional(),
+  followSymlinks: z.boolean().optional(),
+  depth: z.number().int().min(0).max(1000).optional(),
+  awaitWriteFinish: z.union([z.boolean(), z.object({ stabilityThreshold: ms.optional(), pollInterval: ms.optional() }).strict()]).optional(),
+  atomic: z.union([z.boolean(), ms]).optional(),
+  alwaysStat: z.boolean().optional(),
+  ignorePermissionErrors: z.boolean().optional(),
+  persistent: z.literal(true).optional(),
+  ignoreInitial: z.literal(true).optional(),
+}).strict();
 const id = z.union([z.string().min(1), z.number().int().min(0).max(2 ** 32 - 1)], { error: 'expected a name or a numeric id' });
 
 // An environment block: variable names to values (numbers and booleans become strings).
@@ -32,13 +52,13 @@ export const ENV_BLOCK_KEY = /^env_[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 // One app's keys. PM2's names and meanings where PM2 has the concept; our own in the same style.
 export const appSchema = z
   .object({
-    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, { message: 'expected letters, digits, ".", "_" or "-"' })
-      .describe('Unique name of the app; used by every CLI verb.'),
-    script: z.string().min(1).describe('The program to run: a .js/.mjs/.cjs file (run with node), or any executable. Relative to cwd.'),
+    name: z.string().min(1).max(200).regex(/^(?!\.\.?$)[^/\x00-\x1f\x7f]+$/, { message: 'expected a name without "/" or control characters' })
+      .describe('Unique name of the app; used by every CLI verb. Default: the script\'s file name without its extension (PM2\'s rule).'),
+    script: z.string().min(1).describe('The program to run: a .js/.mjs/.cjs file (run with node), or any executable. Relative to cwd. A command with spaces runs with bash -c, as in PM2.'),
     args: stringList.optional().describe('Arguments passed to the script: a string (split on spaces) or a list.'),
     cwd: z.string().optional().describe("Working directory of the workers, relative to the ecosystem file's directory (the default)."),
-    instances: z.union([z.number().int().min(0).max(1024), z.literal('max'), z.literal(-1)], { error: 'expected a whole number 0-1024, "max" or -1' }).optional()
-      .meta({ description: 'Number of workers; "max" or -1 means the number of CPUs.', default: DEFAULTS.instances }),
+    instances: z.union([z.number().int().min(-1024).max(1024), z.literal('max')], { error: 'expected a whole number -1024..1024 or "max"' }).optional()
+      .meta({ description: 'Number of workers, as PM2 reads it: 0 or "max" one per CPU, -1 one fewer than the CPUs (-N: N fewer, at least 1); a numeric string like "2" is a number.', default: DEFAULTS.instances }),
     interpreter: z.string().min(1).optional().describe('Program that runs the script, e.g. "python3", "php", "bash"; "none" runs the script itself. Default: node for .js/.mjs/.cjs, else none.'),
     interpreter_args: stringList.optional().describe('Arguments for the interpreter, before the script (PM2\'s node_args).'),
     env: envMap.optional().describe('Environment variables for the workers. `env_<name>` blocks (PM2 style) are merged over it with `--env <name>`.'),
@@ -60,7 +80,12 @@ export const appSchema = z
     watch_delay: duration.optional().meta({ description: 'Debounce for watch: the reload waits until files were quiet this long.', default: DEFAULTS.watch_delay }),
     out_file: z.string().optional().describe("Path of the app's stdout log. Default: <home>/logs/<app>-out.log."),
     error_file: z.string().optional().describe("Path of the app's stderr log. Default: <home>/logs/<app>-error.log."),
-    log_date_format: z.string().optional().meta({ description: 'Timestamp of log lines: "epoch" gives milliseconds since 1970; any other value (such as a PM2 format string) gives ISO 8601.', default: 'iso' }),
+    log_file: z.union([z.string().min(1), z.boolean()], { error: 'expected a path, true or false' }).optional()
+      .describe("A combined log: every stdout and stderr line also goes here (true: <home>/logs/<app>.log). Default: none."),
+    log_date_format: z.string().superRefine((v, ctx) => {
+      const compiled = compileDateFormat(v);
+      if ('error' in compiled) ctx.addIssue({ code: 'custom', message: `expected "iso", "epoch" or a day.js format like "YYYY-MM-DD HH:mm:ss Z": ${compiled.error}` });
+    }).optional().meta({ description: 'Timestamp of log lines: "iso" (UTC), "epoch" (ms), or a day.js format as PM2 renders it, e.g. "YYYY-MM-DD HH:mm:ss Z" (local time).', default: 'iso' }),
     merge_logs: z.boolean().optional().describe('Accepted for PM2 compatibility: logs of all workers always go to one file per app.'),
     uid: id.optional().describe('User to run workers as (master must be root).'),
     gid: id.optional().describe('Group to run workers as (master must be root).'),
@@ -69,6 +94,13 @@ export const appSchema = z
     stop_signal: signal.optional().meta({ description: 'Signal sent as finish-and-exit to workers that do not use the SDK.', default: DEFAULTS.stop_signal }),
     kill_group: z.boolean().optional().meta({ description: "Send stop_signal and SIGKILL to the worker's whole process group.", default: false }),
     reload_surge: z.number().int().min(1).max(1024).optional().describe('How many new workers start at once during a rolling reload. Default: all instances.'),
+    cron_restart: z.string().superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `expected a cron pattern like "0 3 * * *" (5 fields, or 6 with seconds first): ${problem}` });
+    }).optional().describe('Rolling-reload the app on this cron schedule (PM2\'s key; croner syntax, local time). Default: none.'),
+    watch_options: watchOptionsSchema.optional().describe('chokidar options for watch (PM2\'s key): usePolling, interval, binaryInterval, followSymlinks, depth, awaitWriteFinish, atomic, alwaysStat, ignorePermissionErrors.'),
+    instance_var: envName.optional().meta({ description: 'The variable that gets the worker id (0..N-1) instead of NODE_APP_INSTANCE.', default: 'NODE_APP_INSTANCE' }),
+    increment_var: envName.optional().describe('A variable set to its env value (0 when unset) plus the worker id, e.g. "PORT" gives 3000, 3001, ...'),
   })
   .strict()
   .meta({ patternProperties: { [ENV_BLOCK_KEY.source]: { ...jsonSchemaOf(envMap), description: 'Environment block selected with --env <name>, merged over env.' } } });

@@ -6,6 +6,21 @@ export type ListenAddress =
   | { kind: 'tcp'; host: string; port: number; text: string }
   | { kind: 'unix'; path: string; text: string };
 
+// The chokidar options an app's watcher is given (watch_options).
+export interface WatchOptionsSpec {
+  readonly usePolling?: boolean;
+  readonly interval?: number;
+  readonly binaryInterval?: number;
+  readonly followSymlinks?: boolean;
+  readonly depth?: number;
+  readonly awaitWriteFinish?: boolean | { readonly stabilityThreshold?: number; readonly pollInterval?: number };
+  readonly atomic?: boolean | number;
+  readonly alwaysStat?: boolean;
+  readonly ignorePermissionErrors?: boolean;
+  readonly persistent?: true;
+  readonly ignoreInitial?: true;
+}
+
 // One app, ready to run.
 export interface AppSpec {
   readonly name: string;
@@ -32,7 +47,10 @@ export interface AppSpec {
   readonly watch_delay: number;
   readonly out_file: string | null;
   readonly error_file: string | null;
-  readonly log_date_format: 'iso' | 'epoch';
+  // A combined stdout+stderr log: a path, true for <home>/logs/<app>.log, or null.
+  readonly log_file: string | true | null;
+  // "iso", "epoch" or a day.js format (date-format.ts).
+  readonly log_date_format: string;
   readonly uid: string | number | null;
   readonly gid: string | number | null;
   readonly listen: readonly ListenAddress[];
@@ -40,6 +58,13 @@ export interface AppSpec {
   readonly kill_group: boolean;
   // How many new workers may start at once in a reload; null means all instances.
   readonly reload_surge: number | null;
+  // A cron pattern: the app rolls on that schedule (master/cron-restart.ts), or null.
+  readonly cron_restart: string | null;
+  // chokidar options for `watch`, as validated by the schema.
+  readonly watch_options: WatchOptionsSpec;
+  // The variable that gets the worker id, and the one incremented per worker (or null).
+  readonly instance_var: string;
+  readonly increment_var: string | null;
   // True when the worker is a Node program and gets an IPC channel.
   readonly ipc: boolean;
 }

@@ -8,6 +8,7 @@ import type { AppSpec } from './types.js';
 import { listenKey } from './listen-address.js';
 import { pm2AppKey, pm2AppKeyWithValue, pm2RootKey } from './pm2-keys.js';
 import { closestKey } from './suggest.js';
+import { translatePm2 } from './pm2-translate.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -70,19 +71,6 @@ function dropIgnoredRootKeys(raw: Record<string, unknown>, out: Findings): Recor
   return rest;
 }
 
-// Duplicate names are checked on the raw apps, so they are found even when an app is invalid.
-function duplicateNames(raw: Record<string, unknown>, out: Findings): void {
-  if (!Array.isArray(raw.apps)) return;
-  const first = new Map<string, number>();
-  raw.apps.forEach((app: unknown, i) => {
-    const name = isObject(app) && typeof app.name === 'string' ? app.name : null;
-    if (name === null) return;
-    const at = first.get(name);
-    if (at === undefined) first.set(name, i);
-    else out.errors.push({ path: `apps[${i}].name`, message: `duplicate app name "${name}" (also apps[${at}].name); expected a unique name` });
-  });
-}
-
 const APP_KEYS = Object.keys(appSchema.shape);
 const ROOT_KEYS = Object.keys(ecosystemSchema.shape);
 const METRICS_KEYS = Object.keys((metricsSchema.options[1] as z.ZodObject).shape);
@@ -100,16 +88,16 @@ export interface ShapeResult {
   readonly validApps: readonly { readonly index: number; readonly app: AppInput }[];
 }
 
-// Validates the raw parsed file against the schema. Errors and warnings (ignored PM2 keys)
-// go to `out`; the env_<envName> block of each app is merged over its env.
-export function validateShape(raw: unknown, out: Findings, envName: string | null = null): ShapeResult {
+// Validates the raw parsed file against the schema, once read as PM2 reads it (pm2-translate.ts).
+// Errors and warnings (ignored PM2 keys) go to `out`; the env_<envName> block of each app is
+// merged over its env.
+export function validateShape(file: unknown, out: Findings, envName: string | null = null): ShapeResult {
+  const raw = translatePm2(file, envName, out);
   if (!isObject(raw)) {
-    const hint = Array.isArray(raw) ? '; wrap the list as { "apps": [...] }' : '';
-    out.errors.push({ path: '', message: `expected an object with an "apps" list at the top level, found ${describeValue(raw)}${hint}` });
+    out.errors.push({ path: '', message: `expected an object with an "apps" list at the top level (or one app, or a list of apps), found ${describeValue(raw)}` });
     return { input: null, validApps: [] };
   }
   const cleaned = prepareApps(dropIgnoredRootKeys(raw, out), envName, out);
-  duplicateNames(cleaned, out);
   const result = ecosystemSchema.safeParse(cleaned);
   if (result.success) {
     return { input: out.errors.length ? null : result.data, validApps: result.data.apps.map((app, index) => ({ index, app })) };
@@ -143,7 +131,7 @@ function reportIssues(issues: readonly ZodIssue[], prefix: readonly PropertyKey[
   }
 }
 
-// Checks that span apps: no two apps on one listen address (names: see duplicateNames). Each
+// Checks that span apps: no two apps on one listen address (duplicate names are renamed by pm2-translate.ts). Each
 // app comes with its index in the file, so the paths stay right when some apps were invalid.
 export function validateSemantics(apps: readonly { readonly index: number; readonly spec: AppSpec }[], issues: ConfigIssue[]): void {
   const listens = new Map<string, string>();

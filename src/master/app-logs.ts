@@ -3,6 +3,7 @@
 // the time and the worker id. Also answers the `logs` control verb with the file paths.
 import path from 'node:path';
 import { openLogFile, type LogFile } from '../runtime/log-file.js';
+import { combinedLogPath, timestampOf } from './log-extras.js';
 import type { ControlHandler } from './control-server.js';
 import type { Master } from './master.js';
 import type { MasterNotice } from './notices.js';
@@ -25,8 +26,8 @@ export function appLogPath(master: Master, logsDir: string, app: string, stream:
 }
 
 // Formats one worker line: "<time> <app>#<id> | <line>", or a JSON object with jsonLogs.
-export function formatWorkerLine(n: Extract<MasterNotice, { type: 'worker-output' }>, epoch: boolean, json: boolean, now = new Date()): string {
-  const time = epoch ? String(now.getTime()) : now.toISOString();
+export function formatWorkerLine(n: Extract<MasterNotice, { type: 'worker-output' }>, dateFormat: string | undefined, json: boolean, now = new Date()): string {
+  const time = timestampOf(dateFormat)(now);
   if (json) return JSON.stringify({ time, app: n.worker.app, worker: n.worker.slot, generation: n.worker.generation, pid: n.worker.pid, stream: n.stream, message: n.line });
   return `${time} ${n.worker.app}#${n.worker.slot} | ${n.line}`;
 }
@@ -44,8 +45,11 @@ export function attachAppLogs(master: Master, logsDir: string, opts: { json: boo
   };
   const unsubscribe = master.observe((n) => {
     if (n.type !== 'worker-output') return;
-    const epoch = master.specOf(n.worker.app)?.log_date_format === 'epoch';
-    fileAt(appLogPath(master, logsDir, n.worker.app, n.stream)).write(formatWorkerLine(n, epoch, opts.json));
+    const spec = master.specOf(n.worker.app);
+    const line = formatWorkerLine(n, spec?.log_date_format, opts.json);
+    fileAt(appLogPath(master, logsDir, n.worker.app, n.stream)).write(line);
+    const combined = combinedLogPath(spec, logsDir, n.worker.app);
+    if (combined !== null) fileAt(combined).write(line);
   });
   const logs: ControlHandler = async (req) => {
     const app = typeof req.args.app === 'string' && req.args.app !== '' ? req.args.app : null;

@@ -22,6 +22,8 @@ export type AppEvent =
   | ({ type: 'applied'; change: 'scale'; spec: AppSpec } & Asked)
   | { type: 'applied'; change: 'none' }
   | ({ type: 'scale'; instances: number } & Asked)
+  // `supervisor start <app>`: a stopped or fatal app starts again from its current spec.
+  | ({ type: 'start'; spec: AppSpec } & Asked)
   // `remove`: the app leaves the master once stopped (dropped from its file, or its file forgotten).
   | ({ type: 'stop'; remove: boolean } & Asked)
   | { type: 'shutdown' }
@@ -98,6 +100,8 @@ const wentFatal = (a: AppView, e: Extract<AppEvent, { type: 'fatal' }>) =>
 export function crashLimitOf(state: AppState): CrashLimitKey {
   return state === 'starting' ? 'start_retries' : 'max_restarts';
 }
+const alreadyRunning = (a: AppView) => done(`${a.name} is already running`);
+const startFresh = (e: Extract<AppEvent, { type: 'start' }>): AppEffect => ({ type: 'begin-rollout', spec: e.spec, mode: 'rolling', reason: 'start', request: e.request, waiters: e.waiters, fresh: true });
 const shuttingDown = failed('E_SHUTTING_DOWN', 'the master is shutting down');
 
 // loading and running: the workers serve; a read of the config may be under way (loading).
@@ -110,6 +114,7 @@ function steady(a: AppView, e: AppEvent): AppTransition {
       if (e.change === 'scale') return go(a.state, 'scaling', [{ type: 'set-spec', spec: e.spec }, { type: 'tag', request: e.request }, { type: 'wait', on: 'scale', waiters: e.waiters }]);
       return go(a.state, 'rolling', [{ type: 'begin-rollout', spec: e.spec, mode: e.mode, reason: e.reason, request: e.request, waiters: e.waiters, fresh: false }]);
     case 'scale': return go(a.state, 'scaling', [{ type: 'set-instances', instances: e.instances }, { type: 'tag', request: e.request }, { type: 'wait', on: 'scale', waiters: e.waiters }]);
+    case 'start': return stay(a, alreadyRunning(a));
     case 'stop': return go(a.state, 'stopping', stopEffects(e, []));
     case 'shutdown': return go(a.state, 'stopping');
     case 'converged': case 'rollout-aborted': case 'all-exited': return stay(a);
@@ -126,6 +131,8 @@ function rolling(a: AppView, e: AppEvent): AppTransition {
       if (e.change === 'scale') return go(a.state, a.state, [{ type: 'set-spec', spec: e.spec }, { type: 'wait', on: 'rollout', waiters: e.waiters }]);
       return go(a.state, a.state, [{ type: 'queue-rollout', spec: e.spec, mode: e.mode, reason: e.reason, request: e.request, waiters: e.waiters }]);
     case 'scale': return go(a.state, a.state, [{ type: 'set-instances', instances: e.instances }, { type: 'wait', on: 'rollout', waiters: e.waiters }]);
+    // A start while the app is starting hears when it has started.
+    case 'start': return a.state === 'starting' ? go(a.state, a.state, [{ type: 'wait', on: 'rollout', waiters: e.waiters }]) : stay(a, alreadyRunning(a));
     case 'stop': {
       const why = aborted(a, a.state === 'starting' ? 'stopped before all workers were ready' : 'stopped during the reload');
       return go(a.state, 'stopping', stopEffects(e, [{ type: 'settle', who: 'rollout', outcome: why }, { type: 'settle', who: 'pending', outcome: why }]));
@@ -150,6 +157,7 @@ function scaling(a: AppView, e: AppEvent): AppTransition {
       if (e.change === 'scale') return go(a.state, 'scaling', [{ type: 'set-spec', spec: e.spec }, { type: 'wait', on: 'scale', waiters: e.waiters }]);
       return go(a.state, 'rolling', [{ type: 'begin-rollout', spec: e.spec, mode: e.mode, reason: e.reason, request: e.request, waiters: e.waiters, fresh: false }, { type: 'scale-into-rollout' }]);
     case 'scale': return go(a.state, 'scaling', [{ type: 'set-instances', instances: e.instances }, { type: 'wait', on: 'scale', waiters: e.waiters }]);
+    case 'start': return stay(a, alreadyRunning(a));
     case 'stop': return go(a.state, 'stopping', stopEffects(e, [{ type: 'settle', who: 'scale', outcome: aborted(a, 'stopped while scaling') }]));
     case 'shutdown': return go(a.state, 'stopping', [{ type: 'settle', who: 'scale', outcome: shuttingDown }]);
     case 'converged': return go(a.state, 'running', [{ type: 'settle', who: 'scale', outcome: done(`${a.name}: scaled`) }]);
@@ -161,7 +169,7 @@ function scaling(a: AppView, e: AppEvent): AppTransition {
 function stopping(a: AppView, e: AppEvent): AppTransition {
   switch (e.type) {
     case 'applied': return e.change === 'none' ? stay(a) : stay(a, busy(a));
-    case 'scale': return stay(a, busy(a));
+    case 'scale': case 'start': return stay(a, busy(a));
     case 'stop': return go(a.state, 'stopping', stopEffects(e, []));
     case 'all-exited': return go(a.state, 'stopped', [{ type: 'stopped' }, ...(a.removed ? [{ type: 'forget' } as const] : [])]);
     case 'load-requested': case 'load-failed': case 'apply-failed': case 'shutdown': case 'converged': case 'rollout-aborted': case 'fatal': return stay(a);
@@ -175,6 +183,7 @@ function stopped(a: AppView, e: AppEvent): AppTransition {
       if (e.change === 'scale') return go(a.state, 'stopped', [{ type: 'set-spec', spec: e.spec }], done(`${a.name} is stopped; it runs ${e.spec.instances} worker(s) once started`));
       return go(a.state, 'starting', [{ type: 'begin-rollout', spec: e.spec, mode: 'rolling', reason: e.reason, request: e.request, waiters: e.waiters, fresh: true }]);
     case 'scale': return stay(a, busy(a));
+    case 'start': return go(a.state, 'starting', [startFresh(e)]);
     case 'stop': return go(a.state, 'stopped', e.remove ? [{ type: 'forget' }] : [], done(`${a.name} was already stopped`));
     case 'load-requested': case 'load-failed': case 'apply-failed': case 'shutdown': case 'converged': case 'rollout-aborted': case 'fatal': case 'all-exited': return stay(a);
   }
@@ -187,6 +196,7 @@ function fatal(a: AppView, e: AppEvent): AppTransition {
       if (e.change === 'scale') return go(a.state, 'fatal', [{ type: 'set-spec', spec: e.spec }], isFatal(a));
       return go(a.state, 'starting', [{ type: 'clear-fatal' }, { type: 'begin-rollout', spec: e.spec, mode: 'rolling', reason: e.reason, request: e.request, waiters: e.waiters, fresh: true }]);
     case 'scale': return stay(a, isFatal(a));
+    case 'start': return go(a.state, 'starting', [{ type: 'clear-fatal' }, startFresh(e)]);
     case 'stop': return go(a.state, 'stopping', stopEffects(e, [{ type: 'clear-fatal' }]));
     case 'shutdown': return go(a.state, 'stopping', [{ type: 'clear-fatal' }]);
     case 'load-requested': case 'load-failed': case 'apply-failed': case 'converged': case 'rollout-aborted': case 'fatal': case 'all-exited': return stay(a);

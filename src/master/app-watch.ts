@@ -1,7 +1,8 @@
 // App `watch`: a change under an app's watched paths triggers a rolling reload of that app
 // only (never a restart), debounced by watch_delay, with the triggering path logged. It never
 // watches node_modules, .git, the supervisor's home (logs, socket), the app's own log files,
-// the ecosystem file (config-watch.ts handles that) or anything in ignore_watch.
+// the ecosystem file (config-watch.ts handles that) or anything in ignore_watch. PM2's
+// watch_options go to chokidar (the schema allows only options that keep the watcher sane).
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
@@ -15,7 +16,7 @@ const GLOB = /[*?[\]{}!]/;
 
 // A predicate telling which paths an app's watcher skips.
 export function ignoredPaths(spec: AppSpec, configFile: string, homeDir: string): (p: string) => boolean {
-  const exact = new Set([configFile, spec.out_file, spec.error_file].filter((p): p is string => p !== null));
+  const exact = new Set([configFile, spec.out_file, spec.error_file, spec.log_file].filter((p): p is string => typeof p === 'string'));
   const under = (p: string, dir: string) => p === dir || p.startsWith(dir + path.sep);
   const plain = spec.ignore_watch.filter((g) => !GLOB.test(g));
   const globs = spec.ignore_watch.filter((g) => GLOB.test(g)).map((g) => picomatch(g, { dot: true, basename: !g.includes('/') }));
@@ -40,7 +41,7 @@ export function watchApps(master: Master, homeDir: string, log: AttachmentLog): 
   let syncing: Promise<void> = Promise.resolve();
 
   const create = (spec: AppSpec, configFile: string, key: string): AppWatcher => {
-    const entry: AppWatcher = { key, watcher: watch([...spec.watch], { ignoreInitial: true, ignored: ignoredPaths(spec, configFile, homeDir) }), timer: null };
+    const entry: AppWatcher = { key, watcher: watch([...spec.watch], { ...spec.watch_options, ignoreInitial: true, persistent: true, ignored: ignoredPaths(spec, configFile, homeDir) }), timer: null };
     let first: string | null = null;
     entry.watcher.on('all', (event, p) => {
       if (event !== 'add' && event !== 'change' && event !== 'unlink') return;
@@ -72,7 +73,7 @@ export function watchApps(master: Master, homeDir: string, log: AttachmentLog): 
     const wanted = new Map(apps.filter((a) => a.spec.watch.length > 0).map((a) => [a.spec.name, a]));
     for (const name of [...watchers.keys()]) if (!wanted.has(name)) close(name);
     for (const [name, { spec, configFile }] of wanted) {
-      const key = JSON.stringify([spec.watch, spec.ignore_watch, spec.watch_delay, spec.cwd, spec.out_file, spec.error_file, configFile]);
+      const key = JSON.stringify([spec.watch, spec.ignore_watch, spec.watch_delay, spec.watch_options, spec.cwd, spec.out_file, spec.error_file, configFile]);
       if (watchers.get(name)?.key === key) continue;
       if (watchers.has(name)) close(name);
       watchers.set(name, create(spec, configFile, key));

@@ -18,6 +18,8 @@ import { watchApps } from './app-watch.js';
 import { appLogPath, attachAppLogs } from './app-logs.js';
 import { RecentLines, withMasterOutput, type MasterOutput } from './master-output.js';
 import { followRequest } from './request-progress.js';
+import { cronRestarts } from './cron-restart.js';
+import { describeHandler } from './describe.js';
 import { ListenerRegistry } from './listeners.js';
 import { attachMetrics } from '../metrics/attach.js';
 import { someAppRuns, watchForIdle } from './exit-when-idle.js';
@@ -96,6 +98,9 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   // Per-app log files and the `logs` verb.
   const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message) });
   attachments.push(appLogs);
+  // `describe <app>`: the spec, workers, last exit and log files of one app.
+  const describe = describeHandler(master, opts.home.logs);
+  attachments.push({ handlers: { describe: describe.handler }, stop: describe.stop });
   // Metrics: the endpoint, supervisor and worker metrics, max_memory_restart.
   const metrics = attachMetrics(master, log);
   attachments.push(metrics.attachment);
@@ -122,7 +127,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     }
     if (n.type === 'config-forgotten') configWatch.remove(n.file);
   });
-  attachments.push(configWatch, watchApps(master, opts.home.dir, log));
+  attachments.push(configWatch, watchApps(master, opts.home.dir, log), cronRestarts(master, log));
   // Failures that stop the master by themselves (see docs/signals.md, "run in a container").
   let failure: string | null = null;
   const fail = (why: string) => {

@@ -50,7 +50,14 @@ export function controlHandlers(master: Master, extra: Partial<Record<string, Co
       return answer(await master.scale(app, n));
     },
     stop: async (req, progress) => withProgress(master, progress, (request) => master.stop(str(req.args.app), { request })),
+    delete: async (req, progress) => {
+      const app = str(req.args.app);
+      if (app === null) return { ok: false, code: 'E_BAD_REQUEST', message: 'delete needs an app' };
+      return withProgress(master, progress, (request) => master.stop(app, { request, remove: true }));
+    },
     start: async (req, progress) => {
+      const app = str(req.args.app);
+      if (app !== null) return withProgress(master, progress, (request) => master.startApp(app, { request }));
       const file = str(req.args.config);
       if (file === null || !path.isAbsolute(file)) return { ok: false, code: 'E_BAD_REQUEST', message: 'start needs the absolute path of a config file' };
       return withProgress(master, progress, (request) => master.start(path.normalize(file), { env: str(req.args.env), request }));

@@ -17,7 +17,7 @@ export interface ControlServer {
 }
 
 // Verbs that answer at once (no rollout to wait for), so they get a deadline.
-const QUICK_VERBS: ReadonlySet<string> = new Set(['ping', 'status', 'metrics', 'logs']);
+const QUICK_VERBS: ReadonlySet<string> = new Set(['ping', 'status', 'metrics', 'logs', 'describe']);
 // How long a quick verb may take before it is answered with E_TIMEOUT.
 export const QUICK_DEADLINE_MS = 10_000;
 

@@ -12,7 +12,9 @@ export type MasterRequest = { readonly id: number; readonly reply: Waiter } & (
   | { readonly verb: 'reload'; readonly app: string | null; readonly mode: RollMode; readonly reason: string }
   | { readonly verb: 'changed'; readonly file: string }
   | { readonly verb: 'scale'; readonly app: string; readonly instances: number }
-  | { readonly verb: 'stop'; readonly app: string | null }
+  | { readonly verb: 'start-app'; readonly app: string }
+  // `remove`: the app leaves the master once stopped (`delete <app>`), until its file is read again.
+  | { readonly verb: 'stop'; readonly app: string | null; readonly remove: boolean }
   | { readonly verb: 'forget'; readonly file: string }
   | { readonly verb: 'replace'; readonly app: string; readonly slot: number; readonly reason: 'memory' | 'watch' }
 );

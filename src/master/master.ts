@@ -106,9 +106,15 @@ export class Master {
     return this.ask(opts.request, (id, reply) => ({ verb: 'scale', id, reply, app, instances }));
   }
 
-  // Stops one app gracefully, or (with null) every app and then the master.
-  stop(app: string | null, opts: { readonly request?: number } = {}): Promise<Outcome> {
-    return this.ask(opts.request, (id, reply) => ({ verb: 'stop', id, reply, app }));
+  // Stops one app gracefully, or (with null) every app and then the master. With `remove`
+  // (`delete <app>`) the app is forgotten once stopped, until the next read of its file.
+  stop(app: string | null, opts: { readonly request?: number; readonly remove?: boolean } = {}): Promise<Outcome> {
+    return this.ask(opts.request, (id, reply) => ({ verb: 'stop', id, reply, app, remove: opts.remove ?? false }));
+  }
+
+  // Starts an app stopped with stop(app), or a fatal one, from its current spec.
+  startApp(app: string, opts: { readonly request?: number } = {}): Promise<Outcome> {
+    return this.ask(opts.request, (id, reply) => ({ verb: 'start-app', id, reply, app }));
   }
 
   // Drops a config file: its apps stop and leave, it is no longer reloaded or watched.
@@ -298,7 +304,14 @@ export class Master {
         }
         const app = appNamed(r.app);
         if (!app) return unknownApp(r.app);
-        feedApp(core, app, { type: 'stop', remove: false, request: r.id, waiters: [r.reply] });
+        feedApp(core, app, { type: 'stop', remove: r.remove, request: r.id, waiters: [r.reply] });
+        return;
+      }
+      case 'start-app': {
+        const app = appNamed(r.app);
+        if (!app) return r.reply(failed('E_UNKNOWN_APP', `unknown app "${r.app}"; an app removed with delete comes back when its file is read again (supervisor reload)`));
+        if (!app.specs.has(app.generation)) return r.reply(failed('E_BUSY', `app ${r.app} has not been started yet`));
+        feedApp(core, app, { type: 'start', spec: targetSpec(app), request: r.id, waiters: [r.reply] });
         return;
       }
       case 'forget':

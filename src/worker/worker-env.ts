@@ -1,5 +1,6 @@
 // The environment a worker starts with: the master's own, minus our internal variables,
-// plus the app's env and the documented SUPERVISOR_* variables.
+// plus the app's env and the documented SUPERVISOR_* variables (and PM2's instance_var and
+// increment_var).
 import type { AppSpec } from '../config/types.js';
 import { ENV_APP, ENV_GENERATION, ENV_PM2_INSTANCE, ENV_READY_FD, ENV_WORKER_ID, INTERNAL_ENV_PREFIX } from '../protocol/env.js';
 
@@ -22,7 +23,9 @@ export function workerEnv(
   env[ENV_APP] = spec.name;
   env[ENV_WORKER_ID] = String(slot);
   env[ENV_GENERATION] = String(generation);
-  env[ENV_PM2_INSTANCE] = String(slot);
+  // PM2's instance_var renames NODE_APP_INSTANCE; increment_var counts up from the app's value.
+  env[spec.instance_var || ENV_PM2_INSTANCE] = String(slot);
+  if (spec.increment_var !== null) env[spec.increment_var] = String((Number(spec.env[spec.increment_var]) || 0) + slot);
   return env;
 }
 

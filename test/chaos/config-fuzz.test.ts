@@ -33,7 +33,7 @@ function cases(count: number, good: Record<string, unknown>): Case[] {
       return { kind: 'wrong type', write: json(app({ [key]: value })), expect: new RegExp(`apps\\[0\\]\\.${key}`) };
     },
     () => {
-      const key = pick(['instnaces', 'scirpt', 'kill_timout', 'foo', 'exec_mode', 'cron_restart']);
+      const key = pick(['instnaces', 'scirpt', 'kill_timout', 'wacth', 'exec_mode', 'cron_restart']);
       return { kind: 'unknown key', write: json(app({ [key]: 1 })), expect: new RegExp(`apps\\[0\\]\\.${key}`) };
     },
     () => {
@@ -53,10 +53,10 @@ function cases(count: number, good: Record<string, unknown>): Case[] {
       },
       expect: /ELOOP|symbolic links/,
     }),
-    () => ({ kind: 'wrong root', write: json(pick([[], 42, null, 'apps', { apps: {} }, {}])), expect: /expected|apps/ }),
-    () => ({ kind: 'duplicate names', write: json({ metrics: false, apps: [good, good] }), expect: /duplicate app name/ }),
+    () => ({ kind: 'wrong root', write: json(pick([[1], 42, null, 'apps', { apps: {} }, {}])), expect: /expected|apps/ }),
+    () => ({ kind: 'bad name', write: json(app({ name: pick(['a/b', '..', 'tab\there']) })), expect: /apps\[0\]\.name/ }),
     () => ({ kind: 'missing script', write: json({ metrics: false, apps: [{ name: 'web' }] }), expect: /apps\[0\]\.script/ }),
-    () => ({ kind: 'negative instances', write: json(app({ instances: -5 })), expect: /apps\[0\]\.instances/ }),
+    () => ({ kind: 'fractional instances', write: json(app({ instances: pick([2.5, -0.5, '1.5']) })), expect: /apps\[0\]\.instances/ }),
   ];
   return Array.from({ length: count }, (_, i) => gens[i % gens.length]!());
 }

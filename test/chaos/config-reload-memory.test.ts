@@ -26,11 +26,12 @@ test('2,000 reloads of .mjs configs: master RSS grows by less than 5 MB; no load
   const evaluations = scale(2000, 100);
   const warmup = scale(200, 40);
   const dir = tempDir('gs-chaos-reloadmem-');
-  // Each file: one app with no worker, so a reload is all control plane (read, apply, roll).
+  // Each file: one app scaled to no worker (instances 0 is one per CPU, as in PM2), so a
+  // reload is all control plane (read, apply, roll).
   const files = Array.from({ length: FILES }, (_, i) => {
     const file = path.join(dir, `eco${i}.mjs`);
     const big = Array.from({ length: 50 }, (_, k) => `K${k}: ${JSON.stringify('x'.repeat(64))}`).join(', ');
-    writeFileSync(file, `const env = { ${big} };\nexport default { metrics: false, apps: [{ name: 'idle${i}', script: ${JSON.stringify(fixture('sleeper.sh'))}, args: [${JSON.stringify(dir)}], instances: 0, env }] };\n`);
+    writeFileSync(file, `const env = { ${big} };\nexport default { metrics: false, apps: [{ name: 'idle${i}', script: ${JSON.stringify(fixture('sleeper.sh'))}, args: [${JSON.stringify(dir)}], instances: 1, env }] };\n`);
     return file;
   });
   const home = path.join(dir, 'home');
@@ -42,6 +43,7 @@ test('2,000 reloads of .mjs configs: master RSS grows by less than 5 MB; no load
   try {
     await waitFor('idle0 started', () => lines.some((l) => /app idle0: all workers ready/.test(l)), 30_000);
     for (const f of files.slice(1)) assert.equal((await request(sock, 'start', { config: f }, undefined, 30_000)).ok, true);
+    for (let i = 0; i < FILES; i++) assert.equal((await request(sock, 'scale', { app: `idle${i}`, instances: 0 }, undefined, 30_000)).ok, true);
     const reloadAll = async (n: number) => {
       for (let done = 0; done < n; done += FILES) {
         const r = await request(sock, 'reload', {}, undefined, 60_000);

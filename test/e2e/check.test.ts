@@ -20,16 +20,16 @@ test('check prints a one-line summary and exits 0 on a valid file, honouring --e
   assert.equal(p.status, 0, p.stderr);
   assert.match(p.stdout, /would run 2 app\(s\): web x3, jobs x1 \(env production\)/);
   assert.equal(check(file, '--env', 'staging').status, 2);
-  const warned = writeConfig(dir, { apps: [{ name: 'web', script: fixture('sleeper.sh'), time: true }] }, 'pm2.json');
+  const warned = writeConfig(dir, { apps: [{ name: 'web', script: fixture('sleeper.sh'), vizion: true }] }, 'pm2.json');
   const w = check(warned);
   assert.equal(w.status, 0, w.stderr);
-  assert.match(w.stderr, /^warning: .*pm2\.json: apps\[0\]\.time: PM2 key "time" is not supported and is ignored: remove it/);
+  assert.match(w.stderr, /^warning: .*pm2\.json: apps\[0\]\.vizion: PM2 key "vizion" is not supported and is ignored: remove it/);
 });
 
 test('check prints every problem and exits 2 on an invalid file', () => {
   const dir = tempDir();
   const file = path.join(dir, 'ecosystem.json');
-  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'nope.js', instances: -1.5, cron_restart: '* * * * *' }, { name: 'a', script: fixture('sleeper.sh'), kill_timout: 5 }] }));
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'nope.js', instances: -1.5, cron_restart: 'every day' }, { name: 'a/b', script: fixture('sleeper.sh'), kill_timout: 5 }] }));
   const r = check(file);
   assert.equal(r.status, 2);
   const lines = r.stderr.trim().split('\n');

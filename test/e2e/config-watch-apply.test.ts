@@ -25,7 +25,7 @@ test('an invalid file leaves running pids untouched, shows in status, and a late
     const before = pidsOf(m.pid);
     const bad: [string, string, RegExp][] = [
       ['invalid JSON', '{ "apps": [ {', /invalid JSON/],
-      ['wrong type', JSON.stringify({ metrics: false, apps: [app('a', { instances: 'two' })] }), /apps\[0\]\.instances: expected a whole number 0-1024, "max" or -1, found "two"/],
+      ['wrong type', JSON.stringify({ metrics: false, apps: [app('a', { instances: 'two' })] }), /apps\[0\]\.instances: expected a whole number -1024\.\.1024 or "max", found "two"/],
       ['unknown key', JSON.stringify({ metrics: false, apps: [app('a', { instanses: 3 })] }), /apps\[0\]\.instanses: unknown key "instanses"; did you mean "instances"\?/],
     ];
     for (const [what, text, error] of bad) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DEFAULTS } from '../../src/config/defaults.js';
 
 // Options of `run` and `start` that take a value (the config is the first other argument).
-const VALUED = new Set(['--env', '--home', '--umask']);
+const VALUED = new Set(['--env', '--home', '--umask', '-i', '--instances', '--name', '--listen']);
 
 // The parsed config file, or null when this guard cannot read it. A JS config is user code:
 // evaluating it here would run it once more than a test expects, so its text is read
@@ -46,6 +46,7 @@ export function configArg(args: readonly string[], cwd = process.cwd()): string 
 
 // Throws when the command would start a master on the default metrics port.
 export function refuseFixedPorts(args: readonly string[], cwd = process.cwd()): void {
+  if (args.includes('--no-metrics')) return; // script mode without the endpoint
   const file = configArg(args, cwd);
   const bind = file === null ? null : defaultMetricsBind(file);
   if (bind !== null) {

@@ -8,10 +8,13 @@ test('plain status calls are parsed without commander', () => {
   assert.deepEqual(parseQuickStatus(['status', '--json']), { json: true });
   assert.deepEqual(parseQuickStatus(['status', '--home', '/h', '--json']), { json: true, home: '/h' });
   assert.deepEqual(parseQuickStatus(['status', '--home=/h']), { json: false, home: '/h' });
+  assert.deepEqual(parseQuickStatus(['ls']), { json: false });
+  assert.deepEqual(parseQuickStatus(['list', 'api', '--json']), { json: true, app: 'api' });
+  assert.deepEqual(parseQuickStatus(['ps', 'My API']), { json: false, app: 'My API' });
 });
 
 test('anything else goes to commander (help, unknown options, other verbs)', () => {
-  for (const argv of [[], ['stop'], ['status', '--help'], ['status', '-h'], ['status', '--jsn'], ['status', '--home'], ['status', '--home', '--json'], ['status', 'extra']]) {
+  for (const argv of [[], ['stop'], ['status', '--help'], ['status', '-h'], ['status', '--jsn'], ['status', '--home'], ['status', '--home', '--json'], ['status', 'a', 'b'], ['status', '--watch'], ['lst']]) {
     assert.equal(parseQuickStatus(argv), null, argv.join(' '));
   }
 });

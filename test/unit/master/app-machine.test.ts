@@ -24,6 +24,7 @@ const EVENTS: AppEvent[] = [
   { type: 'stop', remove: false, request: 3, waiters },
   { type: 'stop', remove: true, request: 3, waiters },
   { type: 'shutdown' },
+  { type: 'start', spec, request: 4, waiters },
   { type: 'converged' },
   { type: 'rollout-aborted', reason: 'worker 0 crashed' },
   { type: 'fatal', reason: 'worker 0 crashed 3 times', evidence: null },
@@ -125,4 +126,16 @@ test('a crash loop makes a starting app fatal and fails its start with E_FATAL, 
 
 test('crashes count against start_retries while the app is starting, max_restarts in every other state', () => {
   for (const state of APP_STATES) assert.equal(crashLimitOf(state), state === 'starting' ? 'start_retries' : 'max_restarts', state);
+});
+
+test('start <app>: a stopped or fatal app starts fresh from its spec; a running one is done at once; a stopping one is busy', () => {
+  const start = EVENTS.find((e) => e.type === 'start')!;
+  const fromStopped = appTransition(view('stopped'), start);
+  assert.equal(fromStopped.to, 'starting');
+  assert.deepEqual(fromStopped.effects.map((e) => e.type), ['begin-rollout']);
+  assert.deepEqual(appTransition(view('fatal', { fatalReason: 'x' }), start).effects.map((e) => e.type), ['clear-fatal', 'begin-rollout']);
+  assert.equal(appTransition(view('running'), start).outcome?.ok, true);
+  assert.deepEqual(appTransition(view('starting'), start).effects.map((e) => e.type), ['wait']);
+  const busy = appTransition(view('stopping'), start).outcome;
+  assert.ok(busy && !busy.ok && busy.code === 'E_BUSY');
 });
