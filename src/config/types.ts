@@ -32,6 +32,11 @@ export interface AppSpec {
   readonly out_file: string | null;
   readonly error_file: string | null;
   readonly log_date_format: 'iso' | 'epoch';
+  // Longest worker output line kept, in bytes.
+  readonly max_line_length: number;
+  // Size at which the app's log files rotate, or null for no rotation; and how many old ones stay.
+  readonly max_log_size: number | null;
+  readonly max_log_files: number;
   readonly uid: string | number | null;
   readonly gid: string | number | null;
   readonly listen: readonly ListenAddress[];

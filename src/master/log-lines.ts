@@ -1,5 +1,6 @@
 // Turns master notices into readable log lines (or JSON objects with --json-logs).
 import type { MasterNotice, WorkerRef } from './notices.js';
+import { TRUNCATED_MARK } from '../worker/line-splitter.js';
 
 // One line to write, and to which stream.
 export interface LogLine { readonly stream: 'stdout' | 'stderr'; readonly text: string; readonly fields: Record<string, unknown> }
@@ -22,6 +23,7 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
       return { level: 'info', message: `${who(n.worker)}: ${how}${n.stopReason ? ` (${n.stopReason})` : ''}` };
     }
     case 'worker-killed': return { level: 'warn', message: `${who(n.worker)}: still running ${n.afterMs} ms after finish-and-exit (kill_timeout): sent SIGKILL` };
+    case 'worker-broken': return { level: 'warn', message: `${who(n.worker)}: broken: ${n.reason}; killed` };
     case 'worker-ready-timeout': return { level: 'warn', message: `${who(n.worker)}: not ready within ${n.afterMs} ms (listen_timeout)` };
     case 'worker-restart-scheduled': return { level: 'info', message: `${who(n.worker)}: ${n.reason === 'crash' ? `restarting in ${n.delayMs} ms` : `replacing (${n.reason})`}` };
     case 'worker-output': return null;
@@ -45,8 +47,8 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
 // Formats one notice as a log line, or null when it is not logged.
 export function formatNotice(n: MasterNotice, json: boolean, now = new Date()): LogLine | null {
   if (n.type === 'worker-output') {
-    const fields = { time: now.toISOString(), app: n.worker.app, worker: n.worker.slot, generation: n.worker.generation, pid: n.worker.pid, stream: n.stream, message: n.line };
-    return { stream: n.stream, fields, text: json ? JSON.stringify(fields) : `${n.worker.app}#${n.worker.slot} | ${n.line}` };
+    const fields = { time: now.toISOString(), app: n.worker.app, worker: n.worker.slot, generation: n.worker.generation, pid: n.worker.pid, stream: n.stream, message: n.line, ...(n.truncated ? { truncated: true } : {}) };
+    return { stream: n.stream, fields, text: json ? JSON.stringify(fields) : `${n.worker.app}#${n.worker.slot} | ${n.line}${n.truncated ? TRUNCATED_MARK : ''}` };
   }
   const d = describeNotice(n);
   if (!d) return null;

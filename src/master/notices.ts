@@ -3,6 +3,7 @@
 import type { ExitOutcome } from '../worker/lifecycle.js';
 import type { StopReason, WorkerState } from '../worker/states.js';
 import type { Config } from '../config/types.js';
+import type { OutputFlow } from '../worker/output-pump.js';
 
 // Identifies one worker incarnation in a notice.
 export interface WorkerRef { readonly app: string; readonly slot: number; readonly generation: number; readonly pid: number | null }
@@ -15,7 +16,10 @@ export type MasterNotice =
   | { type: 'worker-exit'; worker: WorkerRef; code: number | null; signal: string | null; outcome: ExitOutcome; uptimeMs: number; stopReason: StopReason | null }
   | { type: 'worker-killed'; worker: WorkerRef; afterMs: number }
   | { type: 'worker-ready-timeout'; worker: WorkerRef; afterMs: number }
-  | { type: 'worker-output'; worker: WorkerRef; stream: 'stdout' | 'stderr'; line: string }
+  // `truncated`: the line was cut at max_line_length; `flow`: lets a slow sink pause the pipe.
+  | { type: 'worker-output'; worker: WorkerRef; stream: 'stdout' | 'stderr'; line: string; truncated?: true; flow?: OutputFlow }
+  // The worker broke its IPC channel; it is killed and replaced through the crash policy.
+  | { type: 'worker-broken'; worker: WorkerRef; reason: string }
   | { type: 'worker-restart-scheduled'; worker: WorkerRef; delayMs: number; reason: 'crash' | 'memory' | 'watch' | 'manual' }
   | { type: 'app-fatal'; app: string; reason: string }
   | { type: 'app-started'; app: string }

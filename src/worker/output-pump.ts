@@ -1,0 +1,39 @@
+// Reads one of a worker's output pipes (stdout, stderr) through a bounded line splitter and
+// hands each line on with a flow handle: a slow sink pauses the pipe through it (the worker
+// then blocks on its own writes: backpressure) and resumes it once it caught up.
+import type { Readable } from 'node:stream';
+import { LineSplitter } from './line-splitter.js';
+
+// What a sink may do to the pipe a line came from.
+export interface OutputFlow {
+  // Stops reading the pipe until every pause is released; returns the release (idempotent).
+  pause(): () => void;
+}
+
+// One line as the pump delivers it.
+export interface PumpedLine {
+  readonly text: string;
+  readonly truncated: boolean;
+  readonly flow: OutputFlow;
+}
+
+// Starts reading `stream`; `deliver` gets every line. A missing stream does nothing.
+export function pumpLines(stream: Readable | null | undefined, maxLineBytes: number, deliver: (line: PumpedLine) => void): void {
+  if (!stream) return;
+  let holds = 0;
+  const flow: OutputFlow = {
+    pause() {
+      let released = false;
+      if (holds++ === 0) stream.pause();
+      return () => {
+        if (released) return;
+        released = true;
+        if (--holds === 0 && !stream.destroyed) stream.resume();
+      };
+    },
+  };
+  const splitter = new LineSplitter(maxLineBytes, (line) => deliver({ ...line, flow }));
+  stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+  stream.on('end', () => splitter.end());
+  stream.on('error', () => undefined);
+}
