@@ -4,6 +4,7 @@ import { bootMaster } from '../master/boot.js';
 import { acquirePidfile, releasePidfile } from '../runtime/pidfile.js';
 import { formatNotice } from '../master/log-lines.js';
 import { pid1Warning } from '../runtime/pid1.js';
+import { consoleSink } from '../runtime/console-sink.js';
 import { checkedConfig } from './config-arg.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
@@ -45,7 +46,7 @@ export async function runForeground(configFile: string, opts: RunOptions): Promi
       insecureConfig: opts.insecureConfig ?? false,
       env: opts.env ?? null,
       exitWhenIdle: opts.exitWhenIdle ?? false,
-      sink: { write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n') },
+      sink: consoleSink((n) => formatNotice({ type: 'log', level: 'warn', message: `${n} log line(s) dropped here: this output did not keep up` }, jsonLogs)!.text),
     });
     if (!booted.started.ok) {
       const what = booted.failure() ? 'start failed' : 'some apps did not start; the others keep running (--exit-when-idle)';

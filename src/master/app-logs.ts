@@ -1,8 +1,11 @@
 // Per-app log files: each worker's stdout and stderr lines go to the app's out_file and
 // error_file (default <home>/logs/<app>-out.log and <app>-error.log), each line stamped with
-// the time and the worker id. Also answers the `logs` control verb with the file paths.
+// the time and the worker id. A slow file pauses the workers' pipes; a stalled or failing one
+// drops lines, counts them and says so in the file (see runtime/log-file.ts). Files rotate
+// by size with max_log_size. Also answers the `logs` control verb with the file paths.
 import path from 'node:path';
 import { openLogFile, type LogFile } from '../runtime/log-file.js';
+import { TRUNCATED_MARK } from '../worker/line-splitter.js';
 import type { ControlHandler } from './control-server.js';
 import type { Master } from './master.js';
 import type { MasterNotice } from './notices.js';
@@ -24,28 +27,73 @@ export function appLogPath(master: Master, logsDir: string, app: string, stream:
   return custom ?? path.join(logsDir, `${app}-${stream === 'stdout' ? 'out' : 'error'}.log`);
 }
 
+// The ISO time of the last line, reused while the clock shows the same millisecond.
+let lastIso = { ms: 0, text: '' };
+const timeText = (epoch: boolean, now: Date) => {
+  const ms = now.getTime();
+  if (epoch) return String(ms);
+  if (lastIso.ms !== ms) lastIso = { ms, text: now.toISOString() };
+  return lastIso.text;
+};
+
 // Formats one worker line: "<time> <app>#<id> | <line>", or a JSON object with jsonLogs.
 export function formatWorkerLine(n: Extract<MasterNotice, { type: 'worker-output' }>, epoch: boolean, json: boolean, now = new Date()): string {
-  const time = epoch ? String(now.getTime()) : now.toISOString();
-  if (json) return JSON.stringify({ time, app: n.worker.app, worker: n.worker.slot, generation: n.worker.generation, pid: n.worker.pid, stream: n.stream, message: n.line });
-  return `${time} ${n.worker.app}#${n.worker.slot} | ${n.line}`;
+  const time = timeText(epoch, now);
+  if (json) {
+    const fields = { time, source: 'worker', event: 'worker-output', app: n.worker.app, worker: n.worker.slot, generation: n.worker.generation, pid: n.worker.pid, stream: n.stream, message: n.line };
+    return JSON.stringify(n.truncated ? { ...fields, truncated: true } : fields);
+  }
+  return `${time} ${n.worker.app}#${n.worker.slot} | ${n.line}${n.truncated ? TRUNCATED_MARK : ''}`;
+}
+
+// The line a log file gets where it dropped lines.
+export function formatDroppedLine(dropped: number, why: string, epoch: boolean, json: boolean, now = new Date()): string {
+  const message = `${dropped} line(s) dropped here: ${why}`;
+  const time = timeText(epoch, now);
+  if (json) return JSON.stringify({ time, level: 'warn', source: 'supervisor', event: 'log-lines-dropped', dropped, message });
+  return `${time} [supervisor] WARN ${message}`;
+}
+
+// Options of attachAppLogs: the format, where problems go, and the dropped-lines counter.
+export interface AppLogsOptions {
+  readonly json: boolean;
+  readonly warn: (message: string) => void;
+  readonly dropped?: (app: string, stream: 'stdout' | 'stderr', count: number) => void;
 }
 
 // Starts writing `master`'s worker output to files under `logsDir`; `warn` logs a problem once.
-export function attachAppLogs(master: Master, logsDir: string, opts: { json: boolean; warn: (message: string) => void }): AppLogs {
+export function attachAppLogs(master: Master, logsDir: string, opts: AppLogsOptions): AppLogs {
   const files = new Map<string, LogFile>();
-  const fileAt = (p: string) => {
+  const fileAt = (p: string, app: string, stream: 'stdout' | 'stderr', epoch: boolean) => {
     let f = files.get(p);
     if (!f) {
-      f = openLogFile(p, opts.warn);
+      // A file shared by several apps counts its dropped lines for the app that opened it.
+      f = openLogFile(p, opts.warn, {
+        marker: (dropped, why) => formatDroppedLine(dropped, why, epoch, opts.json),
+        onDropped: (count) => opts.dropped?.(app, stream, count),
+      });
       files.set(p, f);
     }
     return f;
   };
+  // Per app and stream: the file of the app's current spec (looked up again when the spec changes).
+  const routes = new Map<string, { spec: ReturnType<Master['specOf']>; file: LogFile; epoch: boolean }>();
+  const routeOf = (app: string, stream: 'stdout' | 'stderr') => {
+    const spec = master.specOf(app);
+    const key = `${stream}:${app}`;
+    let route = routes.get(key);
+    if (route?.spec !== spec) {
+      const epoch = spec?.log_date_format === 'epoch';
+      route = { spec, epoch, file: fileAt(appLogPath(master, logsDir, app, stream), app, stream, epoch) };
+      if (spec) route.file.rotateAt(spec.max_log_size, spec.max_log_files);
+      routes.set(key, route);
+    }
+    return route;
+  };
   const unsubscribe = master.observe((n) => {
     if (n.type !== 'worker-output') return;
-    const epoch = master.specOf(n.worker.app)?.log_date_format === 'epoch';
-    fileAt(appLogPath(master, logsDir, n.worker.app, n.stream)).write(formatWorkerLine(n, epoch, opts.json));
+    const route = routeOf(n.worker.app, n.stream);
+    route.file.write(formatWorkerLine(n, route.epoch, opts.json), n.flow);
   });
   const logs: ControlHandler = async (req) => {
     const app = typeof req.args.app === 'string' && req.args.app !== '' ? req.args.app : null;

@@ -76,7 +76,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   });
   const attachments: Attachment[] = [{ stop: () => listeners.closeAll() }];
   // Per-app log files and the `logs` verb.
-  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message) });
+  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message), dropped: (app, stream, n) => metrics.collector.own.linesDropped(app, stream, n) });
   attachments.push(appLogs);
   // Metrics: the endpoint, supervisor and worker metrics, max_memory_restart.
   const metrics = attachMetrics(master, log);

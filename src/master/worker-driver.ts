@@ -53,7 +53,7 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
         message: (raw) => core.enqueue({ type: 'worker-message', key, raw }),
         readyFd: () => core.enqueue({ type: 'worker-ready-fd', key }),
         exit: (code, signal) => core.enqueue({ type: 'worker-exit', key, code, signal }),
-        output: (stream, line, meta) => core.notify({ type: 'worker-output', worker: core.ref(w), stream, line, ...(meta?.truncated ? { truncated: true } : {}), ...(meta?.flow ? { flow: meta.flow } : {}) }),
+        output: (stream, line, meta) => core.notify(meta?.truncated ? { type: 'worker-output', worker: core.ref(w), stream, line, truncated: true, flow: meta.flow } : { type: 'worker-output', worker: core.ref(w), stream, line, flow: meta?.flow }),
         broken: (reason) => core.notify({ type: 'worker-broken', worker: core.ref(w), reason }),
       },
     );

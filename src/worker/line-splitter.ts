@@ -7,12 +7,8 @@
 const LF = 0x0a;
 const CR = 0x0d;
 
-// One line of a worker's output.
-export interface SplitLine {
-  readonly text: string;
-  // True when the line was longer than the limit and only its start is kept.
-  readonly truncated: boolean;
-}
+// Receives one line; `truncated` when it was longer than the limit and only its start is kept.
+export type LineSink = (text: string, truncated: boolean) => void;
 
 // Shown after a line that was cut, in text logs (JSON lines say `truncated: true`).
 export const TRUNCATED_MARK = ' [truncated]';
@@ -24,13 +20,6 @@ const escapeControl = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart
 // A line's text, safe to print on a terminal: control characters (except tab) as \xNN.
 export function printable(text: string): string {
   return CONTROL.test(text) ? text.replace(CONTROLS, escapeControl) : text;
-}
-
-function nextBreak(chunk: Buffer, from: number): number {
-  const lf = chunk.indexOf(LF, from);
-  const cr = chunk.indexOf(CR, from);
-  if (cr < 0) return lf;
-  return lf < 0 ? cr : Math.min(lf, cr);
 }
 
 // The largest cut at or before `at` that does not split a UTF-8 sequence of `chunk`.
@@ -47,7 +36,7 @@ export class LineSplitter {
   private discarding = false;
   private skipLf = false;
 
-  constructor(private readonly maxBytes: number, private readonly emit: (line: SplitLine) => void) {}
+  constructor(private readonly maxBytes: number, private readonly emit: LineSink) {}
 
   // Splits one chunk; lines complete in it are emitted at once.
   push(chunk: Buffer): void {
@@ -56,16 +45,25 @@ export class LineSplitter {
       this.skipLf = false;
       if (chunk[0] === LF) start = 1;
     }
+    // The next \n and \r at or after `start`, each searched again only once passed.
+    let lf = chunk.indexOf(LF, start);
+    let cr = chunk.indexOf(CR, start);
     while (start < chunk.length) {
-      const end = nextBreak(chunk, start);
+      if (lf >= 0 && lf < start) lf = chunk.indexOf(LF, start);
+      if (cr >= 0 && cr < start) cr = chunk.indexOf(CR, start);
+      const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(lf, cr);
       if (end < 0) {
         this.append(chunk, start, chunk.length, true);
         return;
       }
-      this.append(chunk, start, end, false);
-      this.endLine();
+      if (this.size === 0 && !this.discarding && end - start <= this.maxBytes) {
+        this.emit(printable(chunk.toString('utf8', start, end)), false); // the common case: a whole line in one chunk
+      } else {
+        this.append(chunk, start, end, false);
+        this.endLine();
+      }
       start = end + 1;
-      if (chunk[end] === CR) {
+      if (end === cr) {
         if (start === chunk.length) this.skipLf = true;
         else if (chunk[start] === LF) start++;
       }
@@ -105,6 +103,6 @@ export class LineSplitter {
     const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
     this.parts = [];
     this.size = 0;
-    this.emit({ text: printable(bytes.toString('utf8')), truncated });
+    this.emit(printable(bytes.toString('utf8')), truncated);
   }
 }

@@ -10,15 +10,11 @@ export interface OutputFlow {
   pause(): () => void;
 }
 
-// One line as the pump delivers it.
-export interface PumpedLine {
-  readonly text: string;
-  readonly truncated: boolean;
-  readonly flow: OutputFlow;
-}
+// Receives one line, whether it was cut at the limit, and the flow of its pipe.
+export type PumpSink = (text: string, truncated: boolean, flow: OutputFlow) => void;
 
 // Starts reading `stream`; `deliver` gets every line. A missing stream does nothing.
-export function pumpLines(stream: Readable | null | undefined, maxLineBytes: number, deliver: (line: PumpedLine) => void): void {
+export function pumpLines(stream: Readable | null | undefined, maxLineBytes: number, deliver: PumpSink): void {
   if (!stream) return;
   let holds = 0;
   const flow: OutputFlow = {
@@ -32,7 +28,7 @@ export function pumpLines(stream: Readable | null | undefined, maxLineBytes: num
       };
     },
   };
-  const splitter = new LineSplitter(maxLineBytes, (line) => deliver({ ...line, flow }));
+  const splitter = new LineSplitter(maxLineBytes, (text, truncated) => deliver(text, truncated, flow));
   stream.on('data', (chunk: Buffer) => splitter.push(chunk));
   stream.on('end', () => splitter.end());
   stream.on('error', () => undefined);

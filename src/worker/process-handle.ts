@@ -3,7 +3,7 @@
 // (see ipc-channel.ts), and stdout/stderr read as bounded lines (see output-pump.ts).
 import { execa, type Options } from 'execa';
 import type { Duplex, Readable } from 'node:stream';
-import type { SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
+import type { OutputMeta, SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
 import { ENV_READY_FD, workerEnv } from './worker-env.js';
 import { wrappedCommand } from './command.js';
 import { MasterChannel } from './ipc-channel.js';
@@ -80,7 +80,8 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
   });
   void subprocess.catch(() => undefined);
   for (const stream of ['stdout', 'stderr'] as const) {
-    pumpLines(subprocess[stream], spec.max_line_length, (line) => cb.output(stream, line.text, { truncated: line.truncated, flow: line.flow }));
+    let whole: OutputMeta | null = null;
+    pumpLines(subprocess[stream], spec.max_line_length, (text, truncated, flow) => cb.output(stream, text, truncated ? { truncated, flow } : (whole ??= { flow })));
   }
   subprocess.stdin?.on('error', () => undefined);
   const ready = subprocess.stdio[readyFd] as Readable | undefined;

@@ -1,0 +1,162 @@
+// Scenario 12: slow, absent and fast log sinks (issue 13). A worker at 5 MB/s into an
+// out_file FIFO that a log shipper reads at 100 KB/s: the master's memory stays bounded (the
+// worker's pipe is paused) and `stop` finishes in time. An out_file FIFO with no reader: the
+// master keeps answering status, /healthz and signals. A worker at 50 MB/s with
+// max_log_size: the logs stay bounded and every line in them is there, in order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startMaster, stopMaster } from '../helpers/master-process.js';
+import { tempDir, writeConfig } from '../helpers/config.js';
+import { fixture } from '../helpers/paths.js';
+import { cli } from '../helpers/cli.js';
+import { killDaemon, pidfilePid } from '../helpers/daemon.js';
+import { alive, pidsMatching } from '../helpers/procs.js';
+import { get } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
+import { mb, rssOf, sampleRss } from '../helpers/rss.js';
+import { report, scale } from '../helpers/chaos.js';
+
+const mkfifo = (file: string) => assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo');
+
+test('a worker at 5 MB/s into a FIFO read at 100 KB/s: bounded memory, stop in time', { timeout: 120_000 }, async () => {
+  const runMs = scale(60_000, 5_000);
+  const killTimeoutMs = 3_000;
+  const dir = tempDir('gs-chaos-slowfifo-');
+  const fifo = path.join(dir, 'out.fifo');
+  mkfifo(fifo);
+  const reader = spawn(process.execPath, [fixture('slow-reader.mjs'), fifo], { stdio: 'ignore', env: { ...process.env, RATE_BYTES: String(100 * 1024) } });
+  const home = path.join(dir, 'home');
+  const file = writeConfig(dir, { apps: [{ name: 'hose', script: fixture('firehose.mjs'), args: [dir], wait_ready: true, kill_timeout: killTimeoutMs, out_file: fifo, env: { RATE_BYTES: String(5 * 1024 * 1024) } }] });
+  try {
+    const started = await cli(home, ['start', file]);
+    assert.equal(started.code, 0, started.stderr);
+    const master = pidfilePid(home)!;
+    await sleep(500);
+    const baseline = rssOf(master)!;
+    const rss = sampleRss(master, 100);
+    await sleep(runMs);
+    const peak = rss.stop();
+    assert.ok(alive(master), 'the master is running');
+    assert.ok(peak - baseline < 50 * 1024 * 1024, `master RSS ${mb(baseline)} -> peak ${mb(peak)} while the sink is 50x slower than the worker`);
+    const t0 = Date.now();
+    const stop = await cli(home, ['stop'], {}, 30_000);
+    const stopMs = Date.now() - t0;
+    assert.equal(stop.code, 0, `stop: ${stop.stderr}`);
+    assert.ok(stopMs < killTimeoutMs + 5_000, `stop took ${stopMs} ms (kill_timeout ${killTimeoutMs} ms)`);
+    await waitFor('the master gone', () => !alive(master), 5_000);
+    report({
+      id: '12a',
+      scenario: 'Slow log sink: out_file FIFO read at 100 KB/s',
+      load: '1 worker writing 5 MB/s of 100-byte lines',
+      faults: `log shipper 50x slower than the worker for ${runMs / 1000} s`,
+      lost: '0 lines (the worker is slowed down to the sink: its pipe is paused)',
+      result: `master RSS ${mb(baseline)} -> peak ${mb(peak)}; supervisor stop took ${stopMs} ms (kill_timeout ${killTimeoutMs} ms)`,
+    });
+  } finally {
+    reader.kill('SIGKILL');
+    await killDaemon(home);
+  }
+});
+
+test('an out_file FIFO with no reader: status, /healthz and signals keep answering', { timeout: 60_000 }, async () => {
+  const dir = tempDir('gs-chaos-deadfifo-');
+  const fifo = path.join(dir, 'out.fifo');
+  mkfifo(fifo);
+  const file = writeConfig(dir, {
+    apps: [{ name: 'chatty', script: fixture('chatty.mjs'), args: [dir], wait_ready: true, kill_timeout: '3s', out_file: fifo }],
+    metrics: { host: '127.0.0.1', port: 0 },
+  });
+  const m = startMaster(['run', file]);
+  let reader: ReturnType<typeof spawn> | null = null;
+  try {
+    const url = (await m.waitForLine(/metrics: serving http:\/\/127\.0\.0\.1:\d+\/metrics/, 20_000)).match(/127\.0\.0\.1:(\d+)/)![1]!;
+    await m.waitForLine(/app chatty: all workers ready/);
+    await m.waitForLine(/chatty#0 \| out \d+/); // the worker is writing: the master tried the FIFO
+    const t0 = Date.now();
+    const status = await cli(m.home, ['status'], {}, 5_000);
+    assert.equal(status.code, 0, `status answers: ${status.stderr}`);
+    const health = await get(Number(url), '/healthz');
+    assert.equal(health.status, 200, `/healthz: ${health.body}`);
+    const from = m.lines.length;
+    m.signal('SIGHUP');
+    await m.waitForLine(/app chatty: reload to gen 2 done/, 15_000, from);
+    const answeredMs = Date.now() - t0;
+    assert.equal(m.count(/WARN log file .*out\.fifo: cannot open: ENXIO/), 1, 'the missing reader is logged once');
+    // The log shipper comes back: lines flow again, with a note of what was dropped.
+    let got = '';
+    reader = spawn('cat', [fifo]);
+    reader.stdout!.on('data', (d: Buffer) => (got += d.toString()));
+    await waitFor('lines through the FIFO once a reader appeared', () => /chatty#0 \| out \d+/.test(got) && /line\(s\) dropped here/.test(got), 10_000);
+    assert.equal((await stopMaster(m)).code, 0);
+    await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 5000);
+    report({
+      id: '12b',
+      scenario: 'Absent log sink: out_file FIFO with no reader',
+      load: '1 worker writing 20 lines/s to stdout and stderr',
+      faults: 'out_file is a FIFO nobody reads, then a reader appears',
+      lost: 'the lines written while no reader was there (counted, and said in the FIFO once a reader came)',
+      result: `status, /healthz and a SIGHUP reload answered in ${answeredMs} ms; ENXIO logged once; lines flow again within 1 s of a reader appearing`,
+    });
+  } finally {
+    reader?.kill('SIGKILL');
+    await stopMaster(m);
+  }
+});
+
+// The numbers of the lines in `files` (oldest first), as the firehose wrote them.
+function lineNumbers(files: string[]): number[] {
+  const out: number[] = [];
+  for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/hose#0 \| (\d+) x*$/gm)) out.push(Number(m[1]));
+  return out;
+}
+
+test('a worker at 50 MB/s with max_log_size: logs bounded, every line kept in order', { timeout: 120_000 }, async () => {
+  const runMs = scale(60_000, 3_000);
+  const maxLogSize = 10 * 1024 * 1024;
+  const keep = 2;
+  const dir = tempDir('gs-chaos-rotate50-');
+  const home = path.join(dir, 'home');
+  const out = path.join(dir, 'logs', 'hose.log');
+  const file = writeConfig(dir, { apps: [{ name: 'hose', script: fixture('firehose.mjs'), args: [dir], wait_ready: true, kill_timeout: '3s', out_file: out, max_log_size: maxLogSize, max_log_files: keep, env: { RATE_BYTES: String(50 * 1024 * 1024) } }] });
+  try {
+    const started = await cli(home, ['start', file]);
+    assert.equal(started.code, 0, started.stderr);
+    const master = pidfilePid(home)!;
+    await sleep(300);
+    const baseline = rssOf(master)!;
+    const rss = sampleRss(master, 100);
+    const sizes: number[] = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < runMs) {
+      await sleep(250);
+      sizes.push(readdirSync(path.dirname(out)).reduce((sum, f) => sum + statSync(path.join(path.dirname(out), f)).size, 0));
+    }
+    const peak = rss.stop();
+    const stop = await cli(home, ['stop'], {}, 30_000);
+    assert.equal(stop.code, 0, stop.stderr);
+    const files = [...Array.from({ length: keep }, (_, i) => `${out}.${keep - i}`), out].filter((f) => existsSync(f));
+    assert.deepEqual(readdirSync(path.dirname(out)).sort(), files.map((f) => path.basename(f)).sort(), 'only the live file and max_log_files rotated ones');
+    const numbers = lineNumbers(files);
+    const first = numbers[0]!;
+    const gaps = numbers.filter((n, i) => n !== first + i).length;
+    assert.equal(gaps, 0, 'every line in the kept files, in order, none missing');
+    const written = numbers[numbers.length - 1]! * 100;
+    const maxTotal = Math.max(...sizes);
+    assert.ok(maxTotal <= (keep + 1) * maxLogSize + 1024 * 1024, `logs at most ${(keep + 1) * 10} MB (+1 MB): peak ${mb(maxTotal)}`);
+    assert.ok(first > 1 || written < (keep + 1) * maxLogSize, 'old lines were rotated away');
+    report({
+      id: '12c',
+      scenario: 'Fast worker with max_log_size rotation',
+      load: `1 worker writing up to 50 MB/s of 100-byte lines for ${runMs / 1000} s`,
+      faults: `max_log_size 10M, max_log_files ${keep}`,
+      lost: `0 lines missing in the kept files (${numbers.length} lines, ${mb(written)} written in all)`,
+      result: `logs peaked at ${mb(maxTotal)} on disk (bound ${(keep + 1) * 10} MB); master RSS ${mb(baseline)} -> peak ${mb(peak)}; ${((written / (runMs / 1000)) / 1024 / 1024).toFixed(0)} MB/s through the master`,
+    });
+  } finally {
+    await killDaemon(home);
+  }
+});
