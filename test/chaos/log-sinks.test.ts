@@ -1,4 +1,4 @@
-// Scenario 12: slow, absent and fast log sinks (issue 13). A worker at 5 MB/s into an
+// Scenario I2: slow, absent and fast log sinks (issue 13). A worker at 5 MB/s into an
 // out_file FIFO that a log shipper reads at 100 KB/s: the master's memory stays bounded (the
 // worker's pipe is paused) and `stop` finishes in time. An out_file FIFO with no reader: the
 // master keeps answering status, /healthz and signals. A worker at 50 MB/s with
@@ -49,7 +49,7 @@ test('a worker at 5 MB/s into a FIFO read at 100 KB/s: bounded memory, stop in t
     assert.ok(stopMs < killTimeoutMs + 5_000, `stop took ${stopMs} ms (kill_timeout ${killTimeoutMs} ms)`);
     await waitFor('the master gone', () => !alive(master), 5_000);
     report({
-      id: '12a',
+      id: 'I2a',
       scenario: 'Slow log sink: out_file FIFO read at 100 KB/s',
       load: '1 worker writing 5 MB/s of 100-byte lines',
       faults: `log shipper 50x slower than the worker for ${runMs / 1000} s`,
@@ -94,7 +94,7 @@ test('an out_file FIFO with no reader: status, /healthz and signals keep answeri
     assert.equal((await stopMaster(m)).code, 0);
     await waitFor('no process of this test left', () => pidsMatching(dir).length === 0, 5000);
     report({
-      id: '12b',
+      id: 'I2b',
       scenario: 'Absent log sink: out_file FIFO with no reader',
       load: '1 worker writing 20 lines/s to stdout and stderr',
       faults: 'out_file is a FIFO nobody reads, then a reader appears',
@@ -149,7 +149,7 @@ test('a worker at 50 MB/s with max_log_size: logs bounded, every line kept in or
     assert.ok(maxTotal <= (keep + 1) * maxLogSize + 1024 * 1024, `logs at most ${(keep + 1) * 10} MB (+1 MB): peak ${mb(maxTotal)}`);
     assert.ok(first > 1 || written < (keep + 1) * maxLogSize, 'old lines were rotated away');
     report({
-      id: '12c',
+      id: 'I2c',
       scenario: 'Fast worker with max_log_size rotation',
       load: `1 worker writing up to 50 MB/s of 100-byte lines for ${runMs / 1000} s`,
       faults: `max_log_size 10M, max_log_files ${keep}`,

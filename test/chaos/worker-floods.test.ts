@@ -1,4 +1,4 @@
-// Scenario 11: workers that write 1 GB without a newline to stdout, to stderr, and into their
+// Scenario I1: workers that write 1 GB without a newline to stdout, to stderr, and into their
 // IPC channel, as the master's own user and (when root) as nobody, while an HTTP app beside
 // them is under keep-alive load. The master survives with its RSS under +50 MB, the HTTP app
 // answers every request, the long lines are logged as truncated, and a worker that broke its
@@ -88,6 +88,6 @@ async function floodScenario(target: Target, id: string): Promise<void> {
   }
 }
 
-test('a worker writing without a newline to stdout cannot hurt the master', { timeout: 180_000 }, () => floodScenario('stdout', '11a'));
-test('a worker writing without a newline to stderr cannot hurt the master', { timeout: 180_000 }, () => floodScenario('stderr', '11b'));
-test('a worker writing without a newline into its IPC channel is killed and replaced', { timeout: 180_000 }, () => floodScenario('ipc', '11c'));
+test('a worker writing without a newline to stdout cannot hurt the master', { timeout: 180_000 }, () => floodScenario('stdout', 'I1a'));
+test('a worker writing without a newline to stderr cannot hurt the master', { timeout: 180_000 }, () => floodScenario('stderr', 'I1b'));
+test('a worker writing without a newline into its IPC channel is killed and replaced', { timeout: 180_000 }, () => floodScenario('ipc', 'I1c'));
