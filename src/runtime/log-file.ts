@@ -221,9 +221,12 @@ class BoundedLogFile implements LogFile {
       if (this.closing) this.finishClose();
       return;
     }
+    // A batch ends at the rotation size too, so a rotated file holds about max_log_size.
+    const limit = this.maxBytes === null || !this.target!.regular ? BATCH : Math.min(BATCH, this.maxBytes - this.size);
     let end = this.head;
     let bytes = 0;
-    while (end < this.queue.length && bytes < BATCH) bytes += this.queue[end++]!.length + 1;
+    do bytes += this.queue[end++]!.length + 1;
+    while (end < this.queue.length && bytes + this.queue[end]!.length + 1 <= limit);
     const batch = Buffer.from(this.queue.slice(this.head, end).join('\n') + '\n');
     this.inFlightLines = end - this.head;
     this.head = end;

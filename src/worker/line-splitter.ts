@@ -38,7 +38,7 @@ export class LineSplitter {
 
   constructor(private readonly maxBytes: number, private readonly emit: LineSink) {}
 
-  // Splits one chunk; lines complete in it are emitted at once.
+  // Splits one chunk (which may be reused once this returns); complete lines are emitted at once.
   push(chunk: Buffer): void {
     let start = 0;
     if (this.skipLf) {

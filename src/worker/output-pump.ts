@@ -13,9 +13,9 @@ export interface OutputFlow {
 // Receives one line, whether it was cut at the limit, and the flow of its pipe.
 export type PumpSink = (text: string, truncated: boolean, flow: OutputFlow) => void;
 
-// Starts reading `stream`; `deliver` gets every line. A missing stream does nothing.
-export function pumpLines(stream: Readable | null | undefined, maxLineBytes: number, deliver: PumpSink): void {
-  if (!stream) return;
+// Splits what `stream` delivers into lines for `deliver`; returns the function to feed its
+// chunks to (from its 'data' events, or from a socket's `onread` callback).
+export function linePump(stream: Readable, maxLineBytes: number, deliver: PumpSink): (chunk: Buffer) => void {
   let holds = 0;
   const flow: OutputFlow = {
     pause() {
@@ -29,7 +29,7 @@ export function pumpLines(stream: Readable | null | undefined, maxLineBytes: num
     },
   };
   const splitter = new LineSplitter(maxLineBytes, (text, truncated) => deliver(text, truncated, flow));
-  stream.on('data', (chunk: Buffer) => splitter.push(chunk));
   stream.on('end', () => splitter.end());
   stream.on('error', () => undefined);
+  return (chunk) => splitter.push(chunk);
 }

@@ -1,13 +1,20 @@
 // The real worker process: spawned with execa, with a stdin pipe from the master, inherited
 // listening sockets, a readiness fd, for Node workers an IPC channel on a plain socketpair
-// (see ipc-channel.ts), and stdout/stderr read as bounded lines (see output-pump.ts).
+// (see ipc-channel.ts), and stdout/stderr read as bounded lines (see output-pump.ts) from
+// pipes read into reused buffers (see output-pipe.ts).
 import { execa, type Options } from 'execa';
+import { closeSync } from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 import type { OutputMeta, SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
 import { ENV_READY_FD, workerEnv } from './worker-env.js';
 import { wrappedCommand } from './command.js';
 import { MasterChannel } from './ipc-channel.js';
-import { pumpLines } from './output-pump.js';
+import { linePump, type PumpSink } from './output-pump.js';
+import { openOutputPipes } from './output-pipe.js';
+
+const STREAMS = ['stdout', 'stderr'] as const;
+// A ready fd that got this much without a newline is no longer read (the worker then blocks).
+const READY_FD_MAX_BYTES = 64 * 1024;
 
 // What the spawner needs from the rest of the master: the fds of an app's bound sockets.
 export interface SpawnContext {
@@ -32,7 +39,9 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     extra.NODE_CHANNEL_SERIALIZATION_MODE = 'json';
   }
   const cmd = wrappedCommand(spec, listen.fds.length > 0);
-  const stdio = ['pipe', 'pipe', 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as Options['stdio'];
+  const feeds: ((chunk: Buffer) => void)[] = [];
+  const pipes = openOutputPipes(STREAMS.length, (i, chunk) => feeds[i]!(chunk));
+  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as Options['stdio'];
   const options: Options = {
     cwd: spec.cwd,
     env: workerEnv(process.env, spec, req.slot, req.generation, extra),
@@ -44,7 +53,15 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     stripFinalNewline: false,
     ...ctx.uidGid(spec),
   };
-  const subprocess = execa(cmd.file, [...cmd.args], options);
+  let subprocess: ReturnType<typeof execa<Options>>;
+  try {
+    subprocess = execa(cmd.file, [...cmd.args], options);
+  } catch (error) {
+    for (const p of pipes ?? []) p.reader.destroy();
+    throw error;
+  } finally {
+    for (const p of pipes ?? []) closeSync(p.childFd); // the worker holds its own copy now
+  }
   const pid = subprocess.pid ?? null;
   let exited = false;
   const signal = (sig: NodeJS.Signals) => {
@@ -71,7 +88,7 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     channel?.close();
     // A grandchild may still hold the worker's pipes; keep reading them, but never let
     // them keep the master alive.
-    for (const stream of subprocess.stdio) (stream as { unref?: () => void } | null)?.unref?.();
+    for (const stream of [...subprocess.stdio, ...(pipes ?? []).map((p) => p.reader)]) (stream as { unref?: () => void } | null)?.unref?.();
     cb.exit(code, sig);
   };
   subprocess.on('exit', (code, sig) => exit(code, sig));
@@ -79,19 +96,26 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     if (subprocess.exitCode === null && subprocess.pid === undefined) exit(null, null);
   });
   void subprocess.catch(() => undefined);
-  for (const stream of ['stdout', 'stderr'] as const) {
+  STREAMS.forEach((stream, i) => {
     let whole: OutputMeta | null = null;
-    pumpLines(subprocess[stream], spec.max_line_length, (text, truncated, flow) => cb.output(stream, text, truncated ? { truncated, flow } : (whole ??= { flow })));
-  }
+    const deliver: PumpSink = (text, truncated, flow) => cb.output(stream, text, truncated ? { truncated, flow } : (whole ??= { flow }));
+    const source = pipes?.[i]!.reader ?? subprocess[stream];
+    if (!source) return;
+    feeds[i] = linePump(source, spec.max_line_length, deliver);
+    if (!pipes) source.on('data', feeds[i]!);
+  });
   subprocess.stdin?.on('error', () => undefined);
   const ready = subprocess.stdio[readyFd] as Readable | undefined;
   if (ready) {
-    let told = false;
+    // Read until the newline, then no more: what a worker writes there after (or instead of)
+    // it fills the pipe and blocks the worker, never the master.
+    let seen = 0;
     ready.on('data', (chunk: Buffer) => {
-      if (!told && chunk.includes(10)) {
-        told = true;
+      seen += chunk.length;
+      if (chunk.includes(10)) {
+        ready.pause();
         cb.readyFd();
-      }
+      } else if (seen > READY_FD_MAX_BYTES) ready.pause();
     });
     ready.on('error', () => undefined);
   }

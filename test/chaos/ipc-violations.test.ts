@@ -1,6 +1,6 @@
 // Scenario I3: workers that break the IPC protocol (malformed JSON, a supervisor message of
 // another version, a 2 MB message) are killed, logged with the reason and replaced, and
-// workers that pass fds over their IPC channel or stdout (SCM_RIGHTS), as the master's user
+// workers that pass fds over their IPC channel or ready fd (SCM_RIGHTS), as the master's user
 // and as nobody, do not add a single fd to the master.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,12 +52,12 @@ test('a worker that breaks the IPC protocol is killed, logged with the reason, a
   }
 });
 
-test('fds passed to the master with SCM_RIGHTS over IPC and stdout never reach its fd table', { timeout: 120_000 }, async () => {
+test('fds passed to the master with SCM_RIGHTS over the IPC channel and the ready fd never reach its fd table', { timeout: 120_000 }, async () => {
   const messages = scale(20_000, 2_000);
   const dir = tempDir('gs-chaos-fds-');
   const users = asRoot ? ['self', 'nobody'] : ['self'];
   const apps = users.flatMap((who) =>
-    ['ipc', 'stdout'].map((target) => ({
+    ['ipc', 'ready'].map((target) => ({
       name: `fds-${target}-${who}`,
       script: fixture('fd-flood.mjs'),
       args: [dir],
@@ -97,7 +97,7 @@ test('fds passed to the master with SCM_RIGHTS over IPC and stdout never reach i
       id: 'I3b',
       scenario: 'Worker passes fds to the master (SCM_RIGHTS)',
       load: `${apps.length} Node workers (${users.join(' + ')})`,
-      faults: `each sends ${messages} messages x 100 fds over its IPC channel or its stdout (${(apps.length * messages * 100).toLocaleString('en')} fds in all)`,
+      faults: `each sends ${messages} messages x 100 fds over its IPC channel or its ready fd (${(apps.length * messages * 100).toLocaleString('en')} fds in all)`,
       lost: 'none',
       result: `master fds ${fdsBefore} before, peak ${fdsPeak}, ${fdsAfter} after (the kernel closes fds the master reads with read(2)); RSS ${mb(rssBefore)} -> peak ${mb(peak)}`,
     });
