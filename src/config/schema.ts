@@ -14,7 +14,7 @@ const size = z
   .refine((v) => parseSize(v) !== null, { message: 'expected a size: bytes, or a string like "300M", "1G"' })
   .refine((v) => (parseSize(v) ?? 0) <= MAX_SIZE_BYTES, { message: 'expected a size of at most 1 TiB ("1024G")' });
 
-const sizeAtLeast = (min: number, text: string) => size.refine((v) => (parseSize(v) ?? 0) >= min, { message: `expected a size of at least ${text}` });
+const sizeAtLeast = (min: number, text: string) => size.refine((v) => (parseSize(v) ?? min) >= min, { message: `expected a size of at least ${text}` });
 const lineLength = sizeAtLeast(LINE_LENGTH_RANGE.min, '"1K"').refine((v) => (parseSize(v) ?? 0) <= LINE_LENGTH_RANGE.max, { message: 'expected a size of at most "16M"' });
 
 const signal = z
