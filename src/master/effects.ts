@@ -24,8 +24,9 @@ export interface WorkerCallbacks {
   broken?: (reason: string) => void;
 }
 
-// More about one output line: cut at max_line_length, and the flow of the pipe it came from.
-export interface OutputMeta { readonly truncated?: boolean; readonly flow?: OutputFlow }
+// More about one output line: cut at max_line_length (`first`: the first such line of its
+// stream), and the flow of the pipe it came from.
+export interface OutputMeta { readonly truncated?: boolean; readonly first?: boolean; readonly flow?: OutputFlow }
 
 // Where and as what a worker starts.
 export interface SpawnRequest {

@@ -23,6 +23,7 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
       return { level: 'info', message: `${who(n.worker)}: ${how}${n.stopReason ? ` (${n.stopReason})` : ''}` };
     }
     case 'worker-killed': return { level: 'warn', message: `${who(n.worker)}: still running ${n.afterMs} ms after finish-and-exit (kill_timeout): sent SIGKILL` };
+    case 'worker-line-truncated': return { level: 'warn', message: `${who(n.worker)}: a ${n.stream} line longer than ${n.maxBytes} bytes was cut (max_line_length); later ones are counted in supervisor_log_lines_truncated_total` };
     case 'worker-broken': return { level: 'warn', message: `${who(n.worker)}: broken: ${n.reason}; killed` };
     case 'worker-ready-timeout': return { level: 'warn', message: `${who(n.worker)}: not ready within ${n.afterMs} ms (listen_timeout)` };
     case 'worker-restart-scheduled': return { level: 'info', message: `${who(n.worker)}: ${n.reason === 'crash' ? `restarting in ${n.delayMs} ms` : `replacing (${n.reason})`}` };

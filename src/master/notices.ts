@@ -18,6 +18,8 @@ export type MasterNotice =
   | { type: 'worker-ready-timeout'; worker: WorkerRef; afterMs: number }
   // `truncated`: the line was cut at max_line_length; `flow`: lets a slow sink pause the pipe.
   | { type: 'worker-output'; worker: WorkerRef; stream: 'stdout' | 'stderr'; line: string; truncated?: true; flow?: OutputFlow }
+  // The worker's first line over max_line_length on a stream (later ones are only counted).
+  | { type: 'worker-line-truncated'; worker: WorkerRef; stream: 'stdout' | 'stderr'; maxBytes: number }
   // The worker broke its IPC channel; it is killed and replaced through the crash policy.
   | { type: 'worker-broken'; worker: WorkerRef; reason: string }
   | { type: 'worker-restart-scheduled'; worker: WorkerRef; delayMs: number; reason: 'crash' | 'memory' | 'watch' | 'manual' }

@@ -98,7 +98,8 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
   void subprocess.catch(() => undefined);
   STREAMS.forEach((stream, i) => {
     let whole: OutputMeta | null = null;
-    const deliver: PumpSink = (text, truncated, flow) => cb.output(stream, text, truncated ? { truncated, flow } : (whole ??= { flow }));
+    let cut = 0;
+    const deliver: PumpSink = (text, truncated, flow) => cb.output(stream, text, truncated ? { truncated, first: ++cut === 1, flow } : (whole ??= { flow }));
     const source = pipes?.[i]!.reader ?? subprocess[stream];
     if (!source) return;
     feeds[i] = linePump(source, spec.max_line_length, deliver);

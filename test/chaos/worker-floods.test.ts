@@ -69,7 +69,11 @@ async function floodScenario(target: Target, id: string): Promise<void> {
     assert.ok(peak - baseline < MAX_GROWTH, `master RSS ${mb(baseline)} -> peak ${mb(peak)}: under +50 MB`);
     assert.deepEqual(stats.errors, [], 'the HTTP app answered every request');
     if (target !== 'ipc') {
-      for (const f of flooders) assert.equal(m.count(new RegExp(`${f.name}#0 \\| x+ \\[truncated\\]$`)), 1, `${f.name}: the long line is logged once, as truncated`);
+      for (const f of flooders) {
+        assert.equal(m.count(new RegExp(`${f.name}#0 \\| x+ \\[truncated\\]$`)), 1, `${f.name}: the long line is logged once, as truncated`);
+        const pid = before.find((w) => w.app === f.name)!.pid;
+        assert.equal(m.count(new RegExp(`WARN ${f.name}#0 gen 1 pid ${pid}: a ${target} line longer than 65536 bytes was cut`)), 1, `${f.name}: the master says which worker wrote it, once`);
+      }
     }
     assert.ok(stats.ok > 0);
     const replaced = target === 'ipc' ? `, ${flooders.length} flooder(s) killed and replaced` : '';
@@ -81,7 +85,7 @@ async function floodScenario(target: Target, id: string): Promise<void> {
       load: `HTTP app, 2 workers, 8 keep-alive connections (${stats.ok} requests answered)`,
       faults: `${flooders.length} worker(s) (${users.join(' + ')}) each writing ${mb(bytes)} of "x" with no newline`,
       lost: `0 failed requests${replaced}`,
-      result: `master RSS ${mb(baseline)} -> peak ${mb(peak)} (+${mb(peak - baseline)}); ${target === 'ipc' ? 'channel closed at the 1 MB message cap' : 'each long line logged once, truncated'}; done in ${(floodMs / 1000).toFixed(1)} s`,
+      result: `master RSS ${mb(baseline)} -> peak ${mb(peak)} (+${mb(peak - baseline)}); ${target === 'ipc' ? 'channel closed at the 1 MB message cap' : 'each long line logged once, truncated, and the worker named in a warning'}; done in ${(floodMs / 1000).toFixed(1)} s`,
     });
   } finally {
     await stopMaster(m);
