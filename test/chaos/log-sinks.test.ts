@@ -2,7 +2,8 @@
 // out_file FIFO that a log shipper reads at 100 KB/s: the master's memory stays bounded (the
 // worker's pipe is paused) and `stop` finishes in time. An out_file FIFO with no reader: the
 // master keeps answering status, /healthz and signals. A worker at 50 MB/s with
-// max_log_size: the logs stay bounded and every line in them is there, in order.
+// max_log_size: the logs stay bounded and every line in them is there, in order. A
+// `supervisor run` whose stdout nobody reads: bounded, answering, the log file complete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
+import { CLI } from '../helpers/paths.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
 import { cli } from '../helpers/cli.js';
@@ -164,5 +166,45 @@ test('a worker at 50 MB/s with max_log_size: logs bounded, every line kept in or
     });
   } finally {
     await killDaemon(home);
+  }
+});
+
+test('supervisor run whose stdout nobody reads: the master stays bounded and answering, the log file complete', { timeout: 120_000 }, async () => {
+  const runMs = scale(30_000, 4_000);
+  const dir = tempDir('gs-chaos-stuckstdout-');
+  const home = path.join(dir, 'home');
+  const out = path.join(dir, 'hose.log');
+  const file = writeConfig(dir, { apps: [{ name: 'hose', script: fixture('firehose.mjs'), args: [dir], wait_ready: true, kill_timeout: '3s', out_file: out, env: { RATE_BYTES: String(10 * 1024 * 1024) } }] });
+  // Like a container log driver that stopped reading: the pipes are there, nobody drains them.
+  const master = spawn(process.execPath, [CLI, 'run', file], { env: { ...process.env, SUPERVISOR_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => master.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor('lines in the log file', () => existsSync(out) && statSync(out).size > 1024 * 1024, 20_000);
+    const baseline = rssOf(master.pid!)!;
+    const rss = sampleRss(master.pid!, 100);
+    await sleep(runMs);
+    const status = await cli(home, ['status'], {}, 10_000);
+    const peak = rss.stop();
+    assert.equal(status.code, 0, `status answers: ${status.stderr}`);
+    assert.ok(peak - baseline < 50 * 1024 * 1024, `master RSS ${mb(baseline)} -> peak ${mb(peak)} while its stdout is not read`);
+    // The log driver reads again: the terminal is told how many lines it missed.
+    let shown = '';
+    master.stdout!.on('data', (d: Buffer) => (shown = (shown + d.toString()).slice(-100_000)));
+    const missed = await waitFor('the dropped-lines note on stdout', () => /(\d+) log line\(s\) dropped here: this output did not keep up/.exec(shown)?.[1], 10_000);
+    master.kill('SIGTERM');
+    assert.equal(await exited, 0, 'the master stops cleanly');
+    const numbers = [...readFileSync(out, 'utf8').matchAll(/hose#0 \| (\d+) x*$/gm)].map((l) => Number(l[1]));
+    assert.deepEqual(numbers.filter((n, i) => n !== i + 1).slice(0, 3), [], 'every line in the log file, in order');
+    report({
+      id: 'I2d',
+      scenario: 'supervisor run whose stdout nobody reads',
+      load: '1 worker writing up to 10 MB/s of 100-byte lines',
+      faults: `the master's stdout and stderr pipes not read for ${runMs / 1000} s`,
+      lost: `0 lines in the log file (${numbers.length}); the terminal missed ${missed} lines, and said so once read again`,
+      result: `master RSS ${mb(baseline)} -> peak ${mb(peak)}; status answered; stopped cleanly`,
+    });
+  } finally {
+    master.kill('SIGKILL');
+    await exited;
   }
 });
