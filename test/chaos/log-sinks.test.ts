@@ -188,9 +188,14 @@ test('supervisor run whose stdout nobody reads: the master stays bounded and ans
     assert.equal(status.code, 0, `status answers: ${status.stderr}`);
     assert.ok(peak - baseline < 50 * 1024 * 1024, `master RSS ${mb(baseline)} -> peak ${mb(peak)} while its stdout is not read`);
     // The log driver reads again: the terminal is told how many lines it missed.
-    let shown = '';
-    master.stdout!.on('data', (d: Buffer) => (shown = (shown + d.toString()).slice(-100_000)));
-    const missed = await waitFor('the dropped-lines note on stdout', () => /(\d+) log line\(s\) dropped here: this output did not keep up/.exec(shown)?.[1], 10_000);
+    let tail = '';
+    let missed: string | null = null;
+    master.stdout!.on('data', (d: Buffer) => {
+      const text = tail + d.toString();
+      missed ??= /(\d+) log line\(s\) dropped here: this output did not keep up/.exec(text)?.[1] ?? null;
+      tail = text.slice(-200); // a note split across two reads
+    });
+    await waitFor('the dropped-lines note on stdout', () => missed, 20_000);
     master.kill('SIGTERM');
     assert.equal(await exited, 0, 'the master stops cleanly');
     const numbers = [...readFileSync(out, 'utf8').matchAll(/hose#0 \| (\d+) x*$/gm)].map((l) => Number(l[1]));

@@ -35,3 +35,23 @@ test('a console that does not keep up costs lines, never memory, and is told how
   assert.ok(kept < total);
   assert.equal(err.got.join(''), 'still fine\n', 'the other stream is not affected');
 });
+
+test('under a lasting overload the note still comes, once half the waiting lines went out', () => {
+  const got: string[] = [];
+  const waiting: (() => void)[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      got.push(chunk.toString());
+      waiting.push(done);
+    },
+  });
+  const sink = consoleSink((n) => `missed ${n}`, stream, stuckOutput().stream);
+  const line = 'q'.repeat(1000);
+  for (let i = 0; i < (2 * CONSOLE_CAP) / line.length; i++) sink.write('stdout', line);
+  // The reader takes some, never all: no 'drain' comes, and lines keep coming.
+  while (stream.writableLength > CONSOLE_CAP / 2 - 10 * line.length) waiting.shift()!();
+  sink.write('stdout', 'next');
+  assert.ok(stream.writableLength > 0, 'the stream never drained');
+  while (waiting.length > 0) waiting.shift()!();
+  assert.match(got.join(''), /\nmissed \d+\nnext\n$/, 'the note, then the next line');
+});
