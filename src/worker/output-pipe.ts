@@ -3,9 +3,10 @@
 // fresh 64 KB buffer; at flood speed Node frees those only after tens of MB (Node 24 grew
 // the master by 60-80 MB reading a 1 GB flood), while a reused buffer costs nothing. Node
 // cannot make a pipe pair, so it is a FIFO made by mkfifo in a private (0700) directory,
-// opened at both ends and unlinked at once: the worker gets the (blocking) write end.
+// opened at both ends and removed with its directory at once: the worker gets the
+// (blocking) write end, and nothing is left on disk even if the master is killed.
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,27 +21,16 @@ export interface OutputPipe {
   readonly reader: net.Socket;
 }
 
-let dir: string | null | undefined;
-let seq = 0;
-
-function privateDir(): string | null {
-  if (dir !== undefined) return dir;
-  try {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'supervisor-pipes-'));
-    const made = dir;
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
-  } catch {
-    dir = null;
-  }
-  return dir;
-}
-
 // `count` pipes whose chunks go to `onChunk` (valid only during the call), or null when they
 // cannot be made here (no mkfifo, no temp dir): the caller then uses ordinary pipes.
 export function openOutputPipes(count: number, onChunk: (index: number, chunk: Buffer) => void): OutputPipe[] | null {
-  const at = privateDir();
-  if (at === null) return null;
-  const names = Array.from({ length: count }, () => path.join(at, String(++seq)));
+  let at: string;
+  try {
+    at = mkdtempSync(path.join(os.tmpdir(), 'supervisor-pipes-'));
+  } catch {
+    return null;
+  }
+  const names = Array.from({ length: count }, (_, i) => path.join(at, String(i)));
   const fds: number[] = [];
   try {
     execFileSync('mkfifo', ['-m', '600', ...names], { stdio: 'ignore', timeout: MKFIFO_TIMEOUT_MS });
@@ -50,7 +40,11 @@ export function openOutputPipes(count: number, onChunk: (index: number, chunk: B
     for (const fd of fds) closeQuietly(fd);
     return null;
   } finally {
-    for (const name of names) unlinkQuietly(name);
+    try {
+      rmSync(at, { recursive: true, force: true }); // the FIFOs stay open; their names go
+    } catch {
+      // a stray empty directory in the temp dir is all that is left
+    }
   }
   return names.map((_, index) => {
     const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
@@ -72,13 +66,5 @@ function closeQuietly(fd: number): void {
     closeSync(fd);
   } catch {
     // already closed
-  }
-}
-
-function unlinkQuietly(name: string): void {
-  try {
-    unlinkSync(name);
-  } catch {
-    // never made
   }
 }
