@@ -120,6 +120,15 @@ test('an out_file FIFO with no reader: status, /healthz and signals keep answeri
   }
 });
 
+// The size of a file that rotation may rename away between readdir and stat (then 0).
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 // The numbers of the lines in `files` (oldest first), as the firehose wrote them.
 function lineNumbers(files: string[]): number[] {
   const out: number[] = [];
@@ -141,7 +150,7 @@ test('a worker at 50 MB/s with max_log_size: logs bounded, every line kept in or
     const t0 = Date.now();
     while (Date.now() - t0 < runMs) {
       await sleep(250);
-      sizes.push(readdirSync(path.dirname(out)).reduce((sum, f) => sum + statSync(path.join(path.dirname(out), f)).size, 0));
+      sizes.push(readdirSync(path.dirname(out)).reduce((sum, f) => sum + sizeOf(path.join(path.dirname(out), f)), 0));
     }
     const peak = rss.stop();
     const stop = await cli(home, ['stop'], {}, 30_000);

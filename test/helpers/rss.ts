@@ -20,6 +20,7 @@ export function sampleRss(pid: number, everyMs = 50): RssSampler {
   const timer = setInterval(() => {
     peak = Math.max(peak, rssOf(pid) ?? 0);
   }, everyMs);
+  timer.unref(); // a test that failed before stop() must not be kept alive by it
   return {
     get peak() {
       return peak;
