@@ -4,6 +4,7 @@ import { bootMaster } from '../master/boot.js';
 import { acquirePidfile, releasePidfile } from '../runtime/pidfile.js';
 import { formatNotice } from '../master/log-lines.js';
 import { pid1Warning } from '../runtime/pid1.js';
+import { consoleSink } from '../runtime/console-sink.js';
 import { loadedConfig } from './config-arg.js';
 import { openHome } from './home-access.js';
 import { CliError } from './output.js';
@@ -52,7 +53,7 @@ export async function runForeground(target: string, opts: RunOptions, args: read
       env: opts.env ?? null,
       exitWhenIdle: opts.exitWhenIdle ?? false,
       watchConfig: opts.watchConfig ?? null,
-      sink: { write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n') },
+      sink: consoleSink((n) => formatNotice({ type: 'log', level: 'warn', message: `${n} log line(s) dropped here: this output did not keep up` }, jsonLogs)!.text),
     });
     if (!booted.started.ok) {
       // Advice that is true in the state the user is left in: the master exits, or keeps the others running.

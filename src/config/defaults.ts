@@ -12,6 +12,8 @@ export const DEFAULTS = {
   exp_backoff_restart_delay: 100,
   watch_delay: 1_000,
   stop_signal: 'SIGTERM',
+  max_line_length: 64 * 1024,
+  max_log_files: 5,
   metrics: { host: '127.0.0.1', port: 9464 },
 } as const;
 
@@ -19,3 +21,7 @@ export const DEFAULTS = {
 export const MAX_DURATION_MS = 2 ** 31 - 1;
 // The largest size accepted for max_memory_restart: 1 TiB.
 export const MAX_SIZE_BYTES = 1024 ** 4;
+// The range of max_line_length: a worker line is cut there, and the master holds this much per stream.
+export const LINE_LENGTH_RANGE = { min: 1024, max: 16 * 1024 ** 2 } as const;
+// The smallest max_log_size: rotating more often than every 1 KB is a mistake.
+export const MIN_LOG_SIZE = 1024;

@@ -30,6 +30,7 @@ const APP: Record<keyof AppSpec, Check> = {
   max_memory_restart: orNull(num), watch: list(str), ignore_watch: list(str), watch_delay: int, out_file: orNull(str),
   error_file: orNull(str), log_file: (v) => v === null || v === true || str(v), log_date_format: str, uid: orNull((v) => str(v) || int(v)),
   gid: orNull((v) => str(v) || int(v)), listen: list(listen), stop_signal: str, kill_group: bool, reload_surge: orNull(int), ipc: bool,
+  max_line_length: int, max_log_size: orNull(int), max_log_files: int,
   cron_restart: orNull(str), watch_options: record((v) => typeof v === 'boolean' || num(v) || record(num)(v)), instance_var: str, increment_var: orNull(str),
 };
 const issue = shape({ path: str, message: str });

@@ -2,7 +2,7 @@
 // TypeScript types, the published ecosystem.schema.json and docs/config.md.
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
-import { DEFAULTS, MAX_DURATION_MS, MAX_SIZE_BYTES } from './defaults.js';
+import { DEFAULTS, LINE_LENGTH_RANGE, MAX_DURATION_MS, MAX_SIZE_BYTES, MIN_LOG_SIZE } from './defaults.js';
 import { compileDateFormat } from './date-format.js';
 import { cronProblem } from './cron.js';
 
@@ -15,6 +15,9 @@ const size = z
   .union([z.number(), z.string()], { error: 'expected a size: bytes, or a string like "300M", "1G"' })
   .refine((v) => parseSize(v) !== null, { message: 'expected a size: bytes, or a string like "300M", "1G"' })
   .refine((v) => (parseSize(v) ?? 0) <= MAX_SIZE_BYTES, { message: 'expected a size of at most 1 TiB ("1024G")' });
+
+const sizeAtLeast = (min: number, text: string) => size.refine((v) => (parseSize(v) ?? min) >= min, { message: `expected a size of at least ${text}` });
+const lineLength = sizeAtLeast(LINE_LENGTH_RANGE.min, '"1K"').refine((v) => (parseSize(v) ?? 0) <= LINE_LENGTH_RANGE.max, { message: 'expected a size of at most "16M"' });
 
 const signal = z
   .string()
@@ -86,6 +89,12 @@ export const appSchema = z
       const compiled = compileDateFormat(v);
       if ('error' in compiled) ctx.addIssue({ code: 'custom', message: `expected "iso", "epoch" or a day.js format like "YYYY-MM-DD HH:mm:ss Z": ${compiled.error}` });
     }).optional().meta({ description: 'Timestamp of log lines: "iso" (UTC), "epoch" (ms), or a day.js format as PM2 renders it, e.g. "YYYY-MM-DD HH:mm:ss Z" (local time).', default: 'iso' }),
+    max_line_length: lineLength.optional()
+      .meta({ description: "Longest line kept from a worker's stdout or stderr, e.g. \"64K\"; a longer line is cut there, marked truncated, and the rest of it dropped.", default: DEFAULTS.max_line_length }),
+    max_log_size: sizeAtLeast(MIN_LOG_SIZE, '"1K"').optional()
+      .describe('Rotate out_file and error_file when they reach this size, e.g. "100M" (for hosts without logrotate): <file> becomes <file>.1, .1 becomes .2, and so on. Default: no rotation.'),
+    max_log_files: z.number().int().min(1).max(1000).optional()
+      .meta({ description: 'How many rotated files max_log_size keeps per log (<file>.1 is the newest); older ones are deleted.', default: DEFAULTS.max_log_files }),
     merge_logs: z.boolean().optional().describe('Accepted for PM2 compatibility: logs of all workers always go to one file per app.'),
     uid: id.optional().describe('User to run workers as (master must be root).'),
     gid: id.optional().describe('Group to run workers as (master must be root).'),

@@ -51,6 +51,11 @@ export interface AppSpec {
   readonly log_file: string | true | null;
   // "iso", "epoch" or a day.js format (date-format.ts).
   readonly log_date_format: string;
+  // Longest worker output line kept, in bytes.
+  readonly max_line_length: number;
+  // Size at which the app's log files rotate, or null for no rotation; and how many old ones stay.
+  readonly max_log_size: number | null;
+  readonly max_log_files: number;
   readonly uid: string | number | null;
   readonly gid: string | number | null;
   readonly listen: readonly ListenAddress[];

@@ -96,7 +96,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   });
   const attachments: Attachment[] = [{ stop: () => listeners.closeAll() }];
   // Per-app log files and the `logs` verb.
-  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message) });
+  const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message), dropped: (app, stream, n) => metrics.collector.own.linesDropped(app, stream, n) });
   attachments.push(appLogs);
   // `describe <app>`: the spec, workers, last exit and log files of one app.
   const describe = describeHandler(master, opts.home.logs);

@@ -2,6 +2,7 @@
 // Tests inject fakes (as Supervisor's DummyOptions); production uses real ones.
 import type { AppSpec } from '../config/types.js';
 import type { MasterToWorker } from '../protocol/ipc.js';
+import type { OutputFlow } from '../worker/output-pump.js';
 
 // A running worker process, as the master sees it.
 export interface WorkerHandle {
@@ -17,10 +18,15 @@ export interface WorkerCallbacks {
   message(raw: unknown): void;
   readyFd(): void;
   exit(code: number | null, signal: string | null): void;
-  output(stream: 'stdout' | 'stderr', line: string): void;
-  // The worker's channel or an output stream broke (the handle kills the worker itself).
-  broken?(reason: string): void;
+  output(stream: 'stdout' | 'stderr', line: string, meta?: OutputMeta): void;
+  // The worker broke its channel (a message over the cap, malformed, an unknown version);
+  // it is being killed, and its exit goes through the crash policy.
+  broken?: (reason: string) => void;
 }
+
+// More about one output line: cut at max_line_length (`first`: the first such line of its
+// stream), and the flow of the pipe it came from.
+export interface OutputMeta { readonly truncated?: boolean; readonly first?: boolean; readonly flow?: OutputFlow }
 
 // Where and as what a worker starts.
 export interface SpawnRequest {

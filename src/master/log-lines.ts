@@ -1,5 +1,6 @@
 // Turns master notices into readable log lines (or JSON objects with --json-logs).
 import type { MasterNotice, WorkerRef } from './notices.js';
+import { TRUNCATED_MARK } from '../worker/line-splitter.js';
 
 // One line to write, and to which stream.
 export interface LogLine { readonly stream: 'stdout' | 'stderr'; readonly text: string; readonly fields: Record<string, unknown> }
@@ -22,6 +23,7 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
       return { level: 'info', message: `${who(n.worker)}: ${how}${n.stopReason ? ` (${n.stopReason})` : ''}` };
     }
     case 'worker-killed': return { level: 'warn', message: `${who(n.worker)}: still running ${n.afterMs} ms after finish-and-exit (kill_timeout): sent SIGKILL` };
+    case 'worker-line-truncated': return { level: 'warn', message: `${who(n.worker)}: a ${n.stream} line longer than ${n.maxBytes} bytes was cut (max_line_length); later ones are counted in supervisor_log_lines_truncated_total` };
     case 'worker-ready-timeout': return { level: 'warn', message: `${who(n.worker)}: not ready within ${n.afterMs} ms (listen_timeout)` };
     case 'worker-broken': return { level: 'error', message: `${who(n.worker)}: broken, killing it: ${n.reason}` };
     case 'worker-restart-scheduled': return { level: 'info', message: `${who(n.worker)}: ${n.reason === 'crash' ? `restarting in ${n.delayMs} ms` : `replacing (${n.reason})`}` };
@@ -69,7 +71,7 @@ export function noticeFields(n: MasterNotice): Record<string, Scalar> {
 export function formatNotice(n: MasterNotice, json: boolean, now = new Date()): LogLine | null {
   if (n.type === 'worker-output') {
     const fields = { time: now.toISOString(), source: 'worker', event: n.type, ...noticeFields(n), message: n.line };
-    return { stream: n.stream, fields, text: json ? JSON.stringify(fields) : `${n.worker.app}#${n.worker.slot} | ${n.line}` };
+    return { stream: n.stream, fields, text: json ? JSON.stringify(fields) : `${n.worker.app}#${n.worker.slot} | ${n.line}${n.truncated ? TRUNCATED_MARK : ''}` };
   }
   const d = describeNotice(n);
   if (!d) return null;

@@ -5,6 +5,7 @@ import type { ExitOutcome } from '../worker/lifecycle.js';
 import type { StopReason, WorkerState } from '../worker/states.js';
 import type { Config } from '../config/types.js';
 import type { ErrorCode } from '../protocol/codes.js';
+import type { OutputFlow } from '../worker/output-pump.js';
 
 // Identifies one worker incarnation in a notice.
 export interface WorkerRef { readonly app: string; readonly slot: number; readonly generation: number; readonly pid: number | null }
@@ -21,7 +22,10 @@ export type MasterNotice =
   | ({ type: 'worker-ready-timeout'; worker: WorkerRef; afterMs: number } & Caused)
   // The worker's channel or stream broke (malformed IPC, an output line over its cap): it is killed.
   | ({ type: 'worker-broken'; worker: WorkerRef; reason: string } & Caused)
-  | { type: 'worker-output'; worker: WorkerRef; stream: 'stdout' | 'stderr'; line: string }
+  // `truncated`: the line was cut at max_line_length; `flow`: lets a slow sink pause the pipe.
+  | { type: 'worker-output'; worker: WorkerRef; stream: 'stdout' | 'stderr'; line: string; truncated?: true; flow?: OutputFlow }
+  // The worker's first line over max_line_length on a stream (later ones are only counted).
+  | ({ type: 'worker-line-truncated'; worker: WorkerRef; stream: 'stdout' | 'stderr'; maxBytes: number } & Caused)
   | ({ type: 'worker-restart-scheduled'; worker: WorkerRef; delayMs: number; reason: 'crash' | 'memory' | 'watch' | 'manual' } & Caused)
   | ({ type: 'app-fatal'; app: string; reason: string } & Caused)
   | ({ type: 'app-started'; app: string } & Caused)

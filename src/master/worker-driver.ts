@@ -57,9 +57,10 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
         message: (raw) => core.enqueue({ type: 'worker-message', key, raw }),
         readyFd: () => core.enqueue({ type: 'worker-ready-fd', key }),
         exit: (code, signal) => core.enqueue({ type: 'worker-exit', key, code, signal }),
-        output: (stream, line) => {
+        output: (stream, line, meta) => {
           if (stream === 'stderr') w.stderr.push(line);
-          core.notify({ type: 'worker-output', worker: core.ref(w), stream, line });
+          if (meta?.first) core.notify({ type: 'worker-line-truncated', worker: core.ref(w), stream, maxBytes: spec.max_line_length });
+          core.notify(meta?.truncated ? { type: 'worker-output', worker: core.ref(w), stream, line, truncated: true, flow: meta.flow } : { type: 'worker-output', worker: core.ref(w), stream, line, flow: meta?.flow });
         },
         broken: (reason) => core.enqueue({ type: 'worker-broken', key, reason }),
       },

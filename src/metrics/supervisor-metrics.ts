@@ -13,6 +13,8 @@ export const PREFIX = 'supervisor_';
 export const GAUGE_STATES: readonly WorkerState[] = ['starting', 'ready', 'draining', 'stopping', 'backoff', 'fatal'];
 // Why a worker was replaced.
 export const RESTART_REASONS = ['crash', 'memory', 'watch', 'reload', 'manual'] as const;
+// The output streams of a worker, as log line counters label them.
+const STREAMS = ['stdout', 'stderr'] as const;
 // Why a worker's metrics were left out of a scrape.
 export type ScrapeFailure = 'timeout' | 'malformed';
 
@@ -27,6 +29,8 @@ export class SupervisorMetrics {
   private readonly configOk: Gauge<'file'>;
   private readonly configOkAt: Gauge<'file'>;
   private readonly scrapeFailures: Counter<'app' | 'reason'>;
+  private readonly truncatedLines: Counter<'app' | 'stream'>;
+  private readonly droppedLines: Counter<'app' | 'stream'>;
 
   constructor(opts: { defaultMetrics?: boolean; now?: () => number } = {}) {
     const registers = [this.registry];
@@ -75,6 +79,8 @@ export class SupervisorMetrics {
     this.configOk = new Gauge({ name: `${PREFIX}config_last_reload_successful`, help: 'Whether the last load of each config file succeeded (1) or was rejected (0).', labelNames: ['file'], registers });
     this.configOkAt = new Gauge({ name: `${PREFIX}config_last_reload_success_timestamp_seconds`, help: 'When each config file was last loaded successfully, in seconds since the epoch.', labelNames: ['file'], registers });
     this.scrapeFailures = new Counter({ name: `${PREFIX}worker_scrape_failures_total`, help: "Workers left out of a scrape's merged worker metrics, per app and reason (timeout, malformed).", labelNames: ['app', 'reason'], registers });
+    this.truncatedLines = new Counter({ name: `${PREFIX}log_lines_truncated_total`, help: 'Worker output lines longer than max_line_length, cut there, per app and stream.', labelNames: ['app', 'stream'], registers });
+    this.droppedLines = new Counter({ name: `${PREFIX}log_lines_dropped_total`, help: 'Worker output lines a log file could not take (stalled, full or failing sink), per app and stream.', labelNames: ['app', 'stream'], registers });
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
   }
 
@@ -101,6 +107,9 @@ export class SupervisorMetrics {
           if (n.reason === 'restart') this.restarts.inc({ app: n.worker.app, reason: 'manual' });
         }
         return;
+      case 'worker-output':
+        if (n.truncated) this.truncatedLines.inc({ app: n.worker.app, stream: n.stream });
+        return;
       case 'reload-done':
         this.reloads.inc({ app: n.app, result: 'ok' });
         this.reloadSeconds.observe({ app: n.app, result: 'ok' }, n.durationMs / 1000);
@@ -119,6 +128,11 @@ export class SupervisorMetrics {
     this.scrapeFailures.inc({ app, reason });
   }
 
+  // Counts worker lines a log file dropped.
+  linesDropped(app: string, stream: 'stdout' | 'stderr', count = 1): void {
+    this.droppedLines.inc({ app, stream }, count);
+  }
+
   // Gives a new app's counters their zero series, so rate() and alerts see them from the start.
   private knowApp(app: string): void {
     if (this.apps.has(app)) return;
@@ -126,5 +140,9 @@ export class SupervisorMetrics {
     for (const reason of RESTART_REASONS) this.restarts.inc({ app, reason }, 0);
     for (const result of ['ok', 'aborted']) this.reloads.inc({ app, result }, 0);
     for (const reason of ['timeout', 'malformed']) this.scrapeFailures.inc({ app, reason }, 0);
+    for (const stream of STREAMS) {
+      this.truncatedLines.inc({ app, stream }, 0);
+      this.droppedLines.inc({ app, stream }, 0);
+    }
   }
 }

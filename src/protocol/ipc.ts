@@ -1,6 +1,7 @@
-// Messages between the master and a Node worker over the IPC channel.
-// Every message of ours carries `type: 'supervisor:*'` and a protocol version, so a
-// user's own messages pass through untouched (as Node's cluster does with NODE_CLUSTER).
+// Messages between the master and a Node worker over the IPC channel (newline-delimited
+// JSON, as Node's own `serialization: 'json'` writes it). Every message of ours carries
+// `type: 'supervisor:*'` and a protocol version, so a user's own messages pass through
+// untouched (as Node's cluster does with NODE_CLUSTER).
 
 // The IPC protocol version; bumped on any incompatible change.
 export const IPC_VERSION = 1;
@@ -23,6 +24,27 @@ export type MasterToWorker = ShutdownMessage | MetricsRequestMessage;
 
 // PM2 apps announce readiness with a bare string; we honour it too.
 export const PM2_READY = 'ready';
+
+// The longest message a worker may send; a longer one means the worker is broken.
+export const IPC_MAX_MESSAGE_BYTES = 1024 * 1024;
+// The longest answer to a metrics request (a worker's prom-client metrics as JSON).
+export const IPC_MAX_METRICS_REPLY_BYTES = 16 * 1024 * 1024;
+
+// A worker's message judged: ours (or null for the app's own traffic), or a protocol violation.
+export type WorkerMessageCheck = { readonly ok: true; readonly message: WorkerToMaster | null } | { readonly ok: false; readonly reason: string };
+
+// Checks one decoded message from a worker: a `supervisor:*` message must carry our version
+// and well-formed fields; anything else is the app's own traffic.
+export function checkWorkerMessage(raw: unknown): WorkerMessageCheck {
+  if (raw === PM2_READY) return { ok: true, message: { type: 'supervisor:ready', v: IPC_VERSION } };
+  if (typeof raw !== 'object' || raw === null) return { ok: true, message: null };
+  const { type, v } = raw as { type?: unknown; v?: unknown };
+  if (typeof type !== 'string' || !type.startsWith('supervisor:')) return { ok: true, message: null };
+  if (v !== IPC_VERSION) return { ok: false, reason: `${type} message of protocol version ${JSON.stringify(v) ?? 'none'} (this master speaks v${IPC_VERSION})` };
+  const message = parseWorkerMessage(raw);
+  if (type === 'supervisor:metrics' && message === null) return { ok: false, reason: 'supervisor:metrics message without a numeric id' };
+  return { ok: true, message };
+}
 
 // Narrows an unknown IPC payload to one of our worker messages, or null for user traffic.
 export function parseWorkerMessage(raw: unknown): WorkerToMaster | null {

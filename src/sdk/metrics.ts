@@ -4,7 +4,7 @@
 // the worker's `import client from 'prom-client'` and ours share one global registry.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { IPC_VERSION, parseMasterMessage } from '../protocol/ipc.js';
+import { IPC_MAX_METRICS_REPLY_BYTES, IPC_VERSION, parseMasterMessage } from '../protocol/ipc.js';
 import { ENV_WORKER_ID } from '../protocol/env.js';
 import { sendToMaster } from './channel.js';
 
@@ -54,7 +54,11 @@ async function answer(id: number): Promise<void> {
   try {
     const worker = process.env[ENV_WORKER_ID] ?? '0';
     const lists = await Promise.all(sources.map((s) => metricsOf(s, worker)));
-    sendToMaster({ type: 'supervisor:metrics', v: IPC_VERSION, id, metrics: lists.flat() });
+    const reply = { type: 'supervisor:metrics', v: IPC_VERSION, id, metrics: lists.flat() } as const;
+    // A larger answer would make the master take this worker for a broken one and kill it.
+    const bytes = Buffer.byteLength(JSON.stringify(reply));
+    if (bytes >= IPC_MAX_METRICS_REPLY_BYTES) throw new Error(`the metrics take ${bytes} bytes as JSON, over the ${IPC_MAX_METRICS_REPLY_BYTES}-byte limit of the IPC channel`);
+    sendToMaster(reply);
   } catch (error) {
     sendToMaster({ type: 'supervisor:metrics', v: IPC_VERSION, id, metrics: [], error: (error as Error).message });
   }

@@ -1,12 +1,20 @@
-// The real worker process: spawned with execa, with an IPC channel for Node workers, a
-// stdin pipe from the master, a readiness fd, inherited listening sockets, and line-split
-// stdout/stderr.
+// The real worker process: spawned with execa, with a stdin pipe from the master, inherited
+// listening sockets, a readiness fd, for Node workers an IPC channel on a plain socketpair
+// (see ipc-channel.ts), and stdout/stderr read as bounded lines (see output-pump.ts) from
+// pipes read into reused buffers (see output-pipe.ts).
 import { execa, type Options } from 'execa';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import type { SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
+import { closeSync } from 'node:fs';
+import type { Duplex, Readable } from 'node:stream';
+import type { OutputMeta, SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
 import { ENV_READY_FD, workerEnv } from './worker-env.js';
 import { wrappedCommand } from './command.js';
+import { MasterChannel } from './ipc-channel.js';
+import { linePump, type PumpSink } from './output-pump.js';
+import { openOutputPipes } from './output-pipe.js';
+
+const STREAMS = ['stdout', 'stderr'] as const;
+// A ready fd that got this much without a newline is no longer read (the worker then blocks).
+const READY_FD_MAX_BYTES = 64 * 1024;
 
 // What the spawner needs from the rest of the master: the fds of an app's bound sockets.
 export interface SpawnContext {
@@ -14,80 +22,109 @@ export interface SpawnContext {
   uidGid(spec: SpawnRequest['spec']): { uid?: number; gid?: number };
 }
 
-function lines(stream: Readable | null | undefined, emit: (line: string) => void): void {
-  if (!stream) return;
-  createInterface({ input: stream, crlfDelay: Infinity }).on('line', emit);
-}
-
 // Spawns one worker and wires its events to `cb`.
 export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: SpawnContext): WorkerHandle {
   const { spec } = req;
   const listen = ctx.listenFds(spec.name);
   const readyFd = 3 + listen.fds.length;
+  const channelFd = readyFd + 1;
   const extra: Record<string, string> = { [ENV_READY_FD]: String(readyFd) };
   if (listen.fds.length > 0) {
     extra.LISTEN_FDS = String(listen.fds.length);
     extra.LISTEN_FDNAMES = listen.names.join(':');
   }
+  if (spec.ipc) {
+    // The worker's Node sets up process.send / process.on('message') on this fd by itself.
+    extra.NODE_CHANNEL_FD = String(channelFd);
+    extra.NODE_CHANNEL_SERIALIZATION_MODE = 'json';
+  }
   const cmd = wrappedCommand(spec, listen.fds.length > 0);
-  const stdio = ['pipe', 'pipe', 'pipe', ...listen.fds, 'pipe'] as Options['stdio'];
+  const feeds: ((chunk: Buffer) => void)[] = [];
+  const pipes = openOutputPipes(STREAMS.length, (i, chunk) => feeds[i]!(chunk));
+  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as Options['stdio'];
   const options: Options = {
     cwd: spec.cwd,
     env: workerEnv(process.env, spec, req.slot, req.generation, extra),
     extendEnv: false,
     stdio,
-    ipc: spec.ipc,
-    serialization: 'json',
     detached: true,
     reject: false,
     buffer: false,
     stripFinalNewline: false,
     ...ctx.uidGid(spec),
   };
-  const subprocess = execa(cmd.file, [...cmd.args], options);
+  let subprocess: ReturnType<typeof execa<Options>>;
+  try {
+    subprocess = execa(cmd.file, [...cmd.args], options);
+  } catch (error) {
+    for (const p of pipes ?? []) p.reader.destroy();
+    throw error;
+  } finally {
+    for (const p of pipes ?? []) closeSync(p.childFd); // the worker holds its own copy now
+  }
+  const pid = subprocess.pid ?? null;
   let exited = false;
-  const exit = (code: number | null, signal: string | null) => {
+  const signal = (sig: NodeJS.Signals) => {
+    if (pid === null || exited) return;
+    try {
+      process.kill(spec.kill_group ? -pid : pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const socket = spec.ipc ? (subprocess.stdio[channelFd] as Duplex | undefined) : undefined;
+  const channel = socket
+    ? new MasterChannel(socket, {
+        message: (message) => cb.message(message),
+        broken: (reason) => {
+          cb.broken?.(reason);
+          signal('SIGKILL');
+        },
+      })
+    : null;
+  const exit = (code: number | null, sig: string | null) => {
     if (exited) return;
     exited = true;
+    channel?.close();
     // A grandchild may still hold the worker's pipes; keep reading them, but never let
     // them keep the master alive.
-    for (const stream of subprocess.stdio) (stream as { unref?: () => void } | null)?.unref?.();
-    cb.exit(code, signal);
+    for (const stream of [...subprocess.stdio, ...(pipes ?? []).map((p) => p.reader)]) (stream as { unref?: () => void } | null)?.unref?.();
+    cb.exit(code, sig);
   };
-  subprocess.on('exit', (code, signal) => exit(code, signal));
+  subprocess.on('exit', (code, sig) => exit(code, sig));
   subprocess.on('error', () => {
     if (subprocess.exitCode === null && subprocess.pid === undefined) exit(null, null);
   });
   void subprocess.catch(() => undefined);
-  lines(subprocess.stdout, (line) => cb.output('stdout', line));
-  lines(subprocess.stderr, (line) => cb.output('stderr', line));
+  STREAMS.forEach((stream, i) => {
+    let whole: OutputMeta | null = null;
+    let cut = 0;
+    const deliver: PumpSink = (text, truncated, flow) => cb.output(stream, text, truncated ? { truncated, first: ++cut === 1, flow } : (whole ??= { flow }));
+    const source = pipes?.[i]!.reader ?? subprocess[stream];
+    if (!source) return;
+    feeds[i] = linePump(source, spec.max_line_length, deliver);
+    if (!pipes) source.on('data', feeds[i]!);
+  });
   subprocess.stdin?.on('error', () => undefined);
   const ready = subprocess.stdio[readyFd] as Readable | undefined;
   if (ready) {
-    let told = false;
+    // Read until the newline, then no more: what a worker writes there after (or instead of)
+    // it fills the pipe and blocks the worker, never the master.
+    let seen = 0;
     ready.on('data', (chunk: Buffer) => {
-      if (!told && chunk.includes(10)) {
-        told = true;
+      seen += chunk.length;
+      if (chunk.includes(10)) {
+        ready.pause();
         cb.readyFd();
-      }
+      } else if (seen > READY_FD_MAX_BYTES) ready.pause();
     });
     ready.on('error', () => undefined);
   }
-  if (spec.ipc) subprocess.on('message', (raw: unknown) => cb.message(raw));
-  const pid = subprocess.pid ?? null;
   return {
     pid,
     send(message) {
-      if (!spec.ipc || exited || !subprocess.connected) return;
-      subprocess.sendMessage?.(message as never).catch(() => undefined);
+      if (!exited) channel?.send(message);
     },
-    signal(signal) {
-      if (pid === null || exited) return;
-      try {
-        process.kill(spec.kill_group ? -pid : pid, signal);
-      } catch {
-        // already gone
-      }
-    },
+    signal,
   };
 }

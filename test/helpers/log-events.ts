@@ -55,7 +55,7 @@ export function describeMatch(match: EventMatch): string {
 // "app#0 | ..."), so old-style regexes and failure output read the same in both modes.
 export function renderEvent(e: LogEvent): string {
   if (e.event === 'text') return e.message;
-  if (e.source === 'worker') return `${String(e.app)}#${String(e.worker)} | ${e.message}`;
+  if (e.source === 'worker') return `${String(e.app)}#${String(e.worker)} | ${e.message}${e.truncated === true ? ' [truncated]' : ''}`;
   const level = e.level === 'info' || e.level === undefined ? '' : `${String(e.level).toUpperCase()} `;
   return `${String(e.time)} [supervisor] ${level}${e.message}`;
 }

@@ -123,3 +123,21 @@ test('exec_mode "fork" (what every instance is here) only warns, so PM2 files st
   writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', exec_mode: 'cluster' }] }));
   await assert.rejects(loadConfig(file), /apps\[0\]\.exec_mode: PM2 key "exec_mode" is not supported: .*"listen"/);
 });
+
+test('log keys: max_line_length, max_log_size and max_log_files are checked and normalized', async () => {
+  const { file, lines } = await problems({
+    apps: [{ name: 'a', script: 'app.js', max_line_length: '100', max_log_size: 'huge', max_log_files: 0 }, { name: 'b', script: 'app.js', max_line_length: '32M' }],
+  });
+  assert.deepEqual(lines.filter((l) => l.includes('max_')), [
+    `${file}: apps[0].max_line_length: expected a size of at least "1K", found "100"`,
+    `${file}: apps[0].max_log_size: expected a size: bytes, or a string like "300M", "1G", found "huge"`,
+    `${file}: apps[0].max_log_files: expected a number >= 1, found number 0`,
+    `${file}: apps[1].max_line_length: expected a size of at most "16M", found "32M"`,
+  ]);
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'app.js'), '');
+  const good = path.join(dir, 'ecosystem.json');
+  writeFileSync(good, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', max_line_length: '8K', max_log_size: '10M' }, { name: 'b', script: 'app.js' }] }));
+  const config = await loadConfig(good);
+  assert.deepEqual(config.apps.map((a) => [a.max_line_length, a.max_log_size, a.max_log_files]), [[8192, 10 * 1024 * 1024, 5], [65536, null, 5]]);
+});
