@@ -20,7 +20,7 @@ export interface WorkerStatus {
 export type AppStatusWord = 'running' | 'reloading' | 'stopping' | 'stopped' | 'fatal';
 
 const STATUS_WORD: Record<AppState, AppStatusWord> = {
-  loading: 'running', starting: 'reloading', running: 'running', rolling: 'reloading', scaling: 'running', stopping: 'stopping', stopped: 'stopped', fatal: 'fatal',
+  loading: 'reloading', starting: 'reloading', running: 'running', rolling: 'reloading', scaling: 'running', stopping: 'stopping', stopped: 'stopped', fatal: 'fatal',
 };
 
 // One app in a status snapshot.
