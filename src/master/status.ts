@@ -70,7 +70,7 @@ export function statusOf(core: MasterCore): StatusReport {
         state: w.state,
         generation: w.generation,
         restarts: app.restarts.get(w.slot) ?? 0,
-        uptime_ms: w.state === 'backoff' || w.state === 'fatal' ? 0 : now - w.startedAt,
+        uptime_ms: w.state === 'backoff' || w.state === 'fatal' || w.state === 'done' ? 0 : now - w.startedAt,
         cpu: null,
         memory: null,
       })),
