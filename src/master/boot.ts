@@ -111,7 +111,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const output = (): MasterOutput => (recent ? { terminal: true, pid: process.pid, recent: recent.all() } : { file: opts.masterLogFile! });
   if (extraHandlers.logs) extraHandlers.logs = withMasterOutput(extraHandlers.logs, output);
-  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status() })));
+  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status() })), { warn: (message) => log('warn', message) });
   // Only the master that owns the socket gets here, so leftovers are a dead master's workers.
   const reaped = await reapLeftovers(opts.home.pids, LEFTOVER_GRACE_MS);
   if (reaped.length) log('warn', `stopped ${reaped.length} leftover worker(s) of a previous master: ${reaped.map((r) => `${r.app}#${r.slot} pid ${r.pid}`).join(', ')}`);
