@@ -1,8 +1,8 @@
-// The real worker process: spawned with execa, with a stdin pipe from the master, inherited
+// The real worker process: spawned with a stdin pipe from the master, inherited
 // listening sockets, a readiness fd, for Node workers an IPC channel on a plain socketpair
 // (see ipc-channel.ts), and stdout/stderr read as bounded lines (see output-pump.ts) from
 // pipes read into reused buffers (see output-pipe.ts).
-import { execa, type Options } from 'execa';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 import type { OutputMeta, SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
@@ -11,6 +11,7 @@ import { wrappedCommand } from './command.js';
 import { MasterChannel } from './ipc-channel.js';
 import { linePump, type PumpSink } from './output-pump.js';
 import { openOutputPipes } from './output-pipe.js';
+import { spawnChild } from './spawn-child.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 // A ready fd that got this much without a newline is no longer read (the worker then blocks).
@@ -39,29 +40,25 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     extra.NODE_CHANNEL_SERIALIZATION_MODE = 'json';
   }
   const cmd = wrappedCommand(spec, listen.fds.length > 0);
+  const ids = ctx.uidGid(spec); // may throw (an unknown user): before any fd is opened
   const feeds: ((chunk: Buffer) => void)[] = [];
   const pipes = openOutputPipes(STREAMS.length, (i, chunk) => feeds[i]!(chunk));
-  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as Options['stdio'];
-  const options: Options = {
+  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as SpawnOptions['stdio'];
+  const options: SpawnOptions = {
     cwd: spec.cwd,
     env: workerEnv(process.env, spec, req.slot, req.generation, extra),
-    extendEnv: false,
     stdio,
     detached: true,
-    reject: false,
-    buffer: false,
-    stripFinalNewline: false,
-    ...ctx.uidGid(spec),
+    ...ids,
   };
-  let subprocess: ReturnType<typeof execa<Options>>;
-  try {
-    subprocess = execa(cmd.file, [...cmd.args], options);
-  } catch (error) {
+  let failed: ((reason: string) => void) | null = null;
+  const child = spawnChild(cmd.file, cmd.args, options, (reason) => failed?.(reason));
+  for (const p of pipes ?? []) closeSync(p.childFd); // the worker holds its own copy now
+  if (child?.pid === undefined) {
     for (const p of pipes ?? []) p.reader.destroy();
-    throw error;
-  } finally {
-    for (const p of pipes ?? []) closeSync(p.childFd); // the worker holds its own copy now
+    return notStarted(cb, (report) => (failed = report));
   }
+  const subprocess: ChildProcess = child;
   const pid = subprocess.pid ?? null;
   let exited = false;
   const signal = (sig: NodeJS.Signals) => {
@@ -92,10 +89,6 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     cb.exit(code, sig);
   };
   subprocess.on('exit', (code, sig) => exit(code, sig));
-  subprocess.on('error', () => {
-    if (subprocess.exitCode === null && subprocess.pid === undefined) exit(null, null);
-  });
-  void subprocess.catch(() => undefined);
   STREAMS.forEach((stream, i) => {
     let whole: OutputMeta | null = null;
     let cut = 0;
@@ -126,5 +119,24 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
       if (!exited) channel?.send(message);
     },
     signal,
+  };
+}
+
+// The handle of a worker that never started: its exit (with the reason) comes once the
+// spawner says why; a SIGKILL before that reports it at once, so a stop never waits on it.
+function notStarted(cb: WorkerCallbacks, onReason: (report: (reason: string) => void) => void): WorkerHandle {
+  let exited = false;
+  const exit = (reason: string) => {
+    if (exited) return;
+    exited = true;
+    cb.exit(null, null, reason);
+  };
+  onReason(exit);
+  return {
+    pid: null,
+    send: () => undefined,
+    signal: (sig) => {
+      if (sig === 'SIGKILL') exit('it was never started');
+    },
   };
 }
