@@ -12,6 +12,7 @@ import { MasterChannel } from './ipc-channel.js';
 import { linePump, type PumpSink } from './output-pump.js';
 import { openOutputPipes } from './output-pipe.js';
 import { spawnChild } from './spawn-child.js';
+import type { WorkerGroups } from './process-groups.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 // A ready fd that got this much without a newline is no longer read (the worker then blocks).
@@ -21,6 +22,8 @@ const READY_FD_MAX_BYTES = 64 * 1024;
 export interface SpawnContext {
   listenFds(app: string): { fds: readonly number[]; names: readonly string[] };
   uidGid(spec: SpawnRequest['spec']): { uid?: number; gid?: number };
+  // Told of each worker's process group: stops what a worker leaves behind (process-groups.ts).
+  readonly groups?: WorkerGroups;
 }
 
 // Spawns one worker and wires its events to `cb`.
@@ -60,6 +63,7 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
   }
   const subprocess: ChildProcess = child;
   const pid = subprocess.pid ?? null;
+  if (pid !== null) ctx.groups?.started(pid, spec, req.slot, ids.uid ?? process.geteuid?.() ?? 0);
   let exited = false;
   const signal = (sig: NodeJS.Signals) => {
     if (pid === null || exited) return;
@@ -86,6 +90,7 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     // A grandchild may still hold the worker's pipes; keep reading them, but never let
     // them keep the master alive.
     for (const stream of [...subprocess.stdio, ...(pipes ?? []).map((p) => p.reader)]) (stream as { unref?: () => void } | null)?.unref?.();
+    if (pid !== null) ctx.groups?.exited(pid, sig === 'SIGKILL');
     cb.exit(code, sig);
   };
   subprocess.on('exit', (code, sig) => exit(code, sig));

@@ -33,7 +33,7 @@ export function uidGidOf(spec: AppSpec): { uid?: number; gid?: number } {
   return out;
 }
 
-// A full SpawnContext from the listener lookup.
-export function spawnContext(parts: Pick<SpawnContext, 'listenFds'>): SpawnContext {
-  return { listenFds: parts.listenFds, uidGid: uidGidOf };
+// A full SpawnContext from the listener lookup and the process groups.
+export function spawnContext(parts: Pick<SpawnContext, 'listenFds' | 'groups'>): SpawnContext {
+  return { listenFds: parts.listenFds, uidGid: uidGidOf, ...(parts.groups ? { groups: parts.groups } : {}) };
 }
