@@ -5,7 +5,7 @@
 // exits. A pid is signalled only if the file is ours and the process's start time and uid
 // match the record.
 import { constants } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '../cli/wait-until.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { readOwnFile } from './home-trust.js';
 import { bootId, groupMembers, startTime, uidOf, type ProcInfo } from './proc.js';
@@ -83,14 +83,7 @@ const send = (pid: number, sig: NodeJS.Signals | string) => {
 };
 
 // Waits until `gone()` or `ms` passed; true when gone.
-async function waitGone(gone: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!gone()) {
-    if (Date.now() >= deadline) return false;
-    await sleep(POLL_MS);
-  }
-  return true;
-}
+const waitGone = (gone: () => boolean, ms: number): Promise<boolean> => waitUntil(gone, ms, POLL_MS);
 
 // What was found of one record and stopped.
 export interface Reaped { readonly record: GroupRecord; readonly worker: boolean; readonly others: number }

@@ -11,6 +11,7 @@ import { groupMembers, startTime } from '../runtime/proc.js';
 import { writeGroupRecords, type GroupRecord } from '../runtime/worker-pids.js';
 import { findSetpriv } from './command.js';
 import type { GroupKeeper } from './group-keeper.js';
+import { waitUntil } from '../cli/wait-until.js';
 
 // What the spawner tells about each worker's group.
 export interface WorkerGroups {
@@ -87,13 +88,8 @@ export class ProcessGroups implements WorkerGroups {
     await this.emptyWithin(r.pid, KILL_GRACE_MS);
   }
 
-  private async emptyWithin(pgid: number, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (groupMembers(pgid).length === 0) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))));
-    }
+  private emptyWithin(pgid: number, ms: number): Promise<boolean> {
+    return waitUntil(() => groupMembers(pgid).length === 0, ms, POLL_MS);
   }
 
   private forget(r: GroupRecord): void {

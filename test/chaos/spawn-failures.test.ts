@@ -42,6 +42,11 @@ test('EMFILE at spawn: each failed spawn is a crash with its reason, the master 
     const original = Number(readFileSync(`/proc/${m.pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max open files'))!.trim().split(/\s+/)[3]);
     // Room for the control connection, not for a worker's pipes.
     setSoftFdLimit(m.pid, fds0 + 3);
+    // A reload needs the config loader child, which cannot start: refused with the reason.
+    // (Before the scale: the failing spawns' retries would compete for the fd its connection needs.)
+    const reload = await request(socketOf(m.home), 'reload', {}, undefined, 20_000);
+    assert.deepEqual([reload.ok, reload.code], [false, 'E_CONFIG']);
+    assert.match(reload.message ?? '', /cannot start the config loader: EMFILE/);
     const after = m.mark();
     const scaling = request(socketOf(m.home), 'scale', { app: 'w', instances: 2 + extra }).catch(() => null);
     for (let slot = 2; slot < 2 + extra; slot++) {
@@ -49,10 +54,6 @@ test('EMFILE at spawn: each failed spawn is a crash with its reason, the master 
       await m.waitForEvent({ event: 'worker-restart-scheduled', app: 'w', worker: slot }, { after, timeoutMs: 20_000 });
     }
     const failures = m.countEvents({ event: 'worker-spawn-failed', app: 'w' }, after);
-    // A reload needs the config loader child, which cannot start either: refused with the reason.
-    const reload = await request(socketOf(m.home), 'reload', {}, undefined, 20_000);
-    assert.deepEqual([reload.ok, reload.code], [false, 'E_CONFIG']);
-    assert.match(reload.message ?? '', /cannot start the config loader: EMFILE/);
     assert.equal(m.child.exitCode, null, 'the master survived EMFILE');
     setSoftFdLimit(m.pid, original);
     const status = await waitFor('status answered with the failed workers in backoff', async () => {
