@@ -33,8 +33,10 @@ ${table}
 When the master dies, every worker dies with it, so nothing it reads may crash it, wedge
 its loop or grow its memory without bound: not what workers write (stdout, stderr, the IPC
 channel, the ready fd, as the master's user or as another one), not slow or missing log
-sinks. RSS figures are the master's resident memory before and at its peak during the
-fault (see [logs.md](logs.md) and [protocols.md](protocols.md) for the limits).
+sinks, not clients of its control socket, not what workers start, not the fds it inherits,
+not a spawn that fails, not a home another user prepared. RSS figures are the master's
+resident memory before and at its peak during the fault (see [logs.md](logs.md),
+[protocols.md](protocols.md) and [signals.md](signals.md) for the limits).
 
 ${inputs}
 `;

@@ -21,6 +21,7 @@ function value(v: unknown): string {
 
 function exitText(e: LastExit | null): string {
   if (e === null) return 'none yet';
+  if (e.error !== undefined) return `worker ${e.worker} (generation ${e.generation}) could not be started: ${e.error} (${e.outcome}) at ${e.at}`;
   const how = e.signal ? `signal ${e.signal}` : `code ${e.code}`;
   return `worker ${e.worker} (generation ${e.generation}) exited with ${how}: ${e.outcome}${e.reason ? ` (${e.reason})` : ''} at ${e.at}`;
 }

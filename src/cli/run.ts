@@ -4,6 +4,7 @@ import { bootMaster } from '../master/boot.js';
 import { acquirePidfile, releasePidfile } from '../runtime/pidfile.js';
 import { formatNotice } from '../master/log-lines.js';
 import { pid1Warning } from '../runtime/pid1.js';
+import { closeInheritedFds } from '../runtime/inherited-fds.js';
 import { consoleSink } from '../runtime/console-sink.js';
 import { loadedConfig } from './config-arg.js';
 import { openHome } from './home-access.js';
@@ -24,6 +25,7 @@ export interface RunOptions extends ScriptOptions {
 
 // Runs a master in the foreground until it is stopped; resolves with the exit code.
 export async function runForeground(target: string, opts: RunOptions, args: readonly string[] = []): Promise<ExitCode> {
+  closeInheritedFds(); // before anything is opened or spawned: no worker gets them
   // stdout/stderr may be a file on a full disk: a failed log write must never kill the master.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const home = openHome(opts.home);

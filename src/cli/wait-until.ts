@@ -1,4 +1,5 @@
-// Polling with a deadline, for the few CLI waits that have no event to wait on (a pid going away).
+// Polling with a deadline, for the few waits that have no event to wait on (a pid going away, a
+// process group emptying).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // Resolves true once `check()` holds, or false after `timeoutMs`.

@@ -82,6 +82,7 @@ export function loadConfigIsolated(file: string, opts: IsolatedLoadOptions = {})
     started.on('error', (error: NodeJS.ErrnoException) => {
       fail(error.code === 'ENOENT' ? `file not found (its folder ${path.dirname(absolute)} does not exist or cannot be entered)` : `cannot start the config loader: ${error.code ?? 'unknown error'}`);
     });
+    if (started.pid === undefined) return; // not started (EMFILE, ...): the 'error' above says why, on the next tick
     // Processes the config started may hold the answer pipe open: end them with the child.
     started.on('exit', () => killGroup(started));
     const answer = started.stdio[3] as Readable;

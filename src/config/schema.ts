@@ -5,6 +5,7 @@ import { parseDuration, parseSize } from './units.js';
 import { DEFAULTS, LINE_LENGTH_RANGE, MAX_DURATION_MS, MAX_SIZE_BYTES, MIN_LOG_SIZE } from './defaults.js';
 import { compileDateFormat } from './date-format.js';
 import { cronProblem } from './cron.js';
+import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, MAX_INSTANCES } from '../protocol/limits.js';
 
 const duration = z
   .union([z.number(), z.string()], { error: 'expected a duration: milliseconds, or a string like "500ms", "30s", "2m"' })
@@ -55,12 +56,12 @@ export const ENV_BLOCK_KEY = /^env_[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 // One app's keys. PM2's names and meanings where PM2 has the concept; our own in the same style.
 export const appSchema = z
   .object({
-    name: z.string().min(1).max(200).regex(/^(?!\.\.?$)[^/\x00-\x1f\x7f]+$/, { message: 'expected a name without "/" or control characters' })
+    name: z.string().min(1).max(APP_NAME_MAX_LENGTH).regex(APP_NAME_PATTERN, { message: 'expected a name without "/" or control characters' })
       .describe('Unique name of the app; used by every CLI verb. Default: the script\'s file name without its extension (PM2\'s rule).'),
     script: z.string().min(1).describe('The program to run: a .js/.mjs/.cjs file (run with node), or any executable. Relative to cwd. A command with spaces runs with bash -c, as in PM2.'),
     args: stringList.optional().describe('Arguments passed to the script: a string (split on spaces) or a list.'),
     cwd: z.string().optional().describe("Working directory of the workers, relative to the ecosystem file's directory (the default)."),
-    instances: z.union([z.number().int().min(-1024).max(1024), z.literal('max')], { error: 'expected a whole number -1024..1024 or "max"' }).optional()
+    instances: z.union([z.number().int().min(-MAX_INSTANCES).max(MAX_INSTANCES), z.literal('max')], { error: `expected a whole number -${MAX_INSTANCES}..${MAX_INSTANCES} or "max"` }).optional()
       .meta({ description: 'Number of workers, as PM2 reads it: 0 or "max" one per CPU, -1 one fewer than the CPUs (-N: N fewer, at least 1); a numeric string like "2" is a number.', default: DEFAULTS.instances }),
     interpreter: z.string().min(1).optional().describe('Program that runs the script, e.g. "python3", "php", "bash"; "none" runs the script itself. Default: node for .js/.mjs/.cjs, else none.'),
     interpreter_args: stringList.optional().describe('Arguments for the interpreter, before the script (PM2\'s node_args).'),

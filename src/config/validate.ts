@@ -9,6 +9,7 @@ import { listenKey } from './listen-address.js';
 import { pm2AppKey, pm2AppKeyWithValue, pm2RootKey } from './pm2-keys.js';
 import { closestKey } from './suggest.js';
 import { translatePm2 } from './pm2-translate.js';
+import { appsWithNul } from './nul-check.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -98,13 +99,15 @@ export function validateShape(file: unknown, out: Findings, envName: string | nu
     return { input: null, validApps: [] };
   }
   const cleaned = prepareApps(dropIgnoredRootKeys(raw, out), envName, out);
+  const withNul = appsWithNul(cleaned.apps, out);
   const result = ecosystemSchema.safeParse(cleaned);
   if (result.success) {
-    return { input: out.errors.length ? null : result.data, validApps: result.data.apps.map((app, index) => ({ index, app })) };
+    return { input: out.errors.length ? null : result.data, validApps: result.data.apps.flatMap((app, index) => (withNul.has(index) ? [] : [{ index, app }])) };
   }
   reportIssues(result.error.issues, [], cleaned, out);
   const apps = Array.isArray(cleaned.apps) ? (cleaned.apps as unknown[]) : [];
   const validApps = apps.flatMap((app, index) => {
+    if (withNul.has(index)) return [];
     const one = appSchema.safeParse(app);
     return one.success ? [{ index, app: one.data }] : [];
   });

@@ -73,6 +73,7 @@ export function attachAppLogs(master: Master, logsDir: string, opts: AppLogsOpti
       f = openLogFile(p, opts.warn, {
         marker: (dropped, why) => formatDroppedLine(dropped, why, dateFormat, opts.json),
         onDropped: (count) => opts.dropped?.(app, stream, count),
+        noFollow: path.dirname(p) === logsDir, // the home's own files: a link there was planted
       });
       files.set(p, f);
     }

@@ -11,7 +11,9 @@ import { startControlServer, type ControlHandler } from './control-server.js';
 import type { HomePaths } from '../runtime/home.js';
 import type { Config } from '../config/types.js';
 import { failed, type Outcome } from './outcome.js';
-import { reapLeftovers, recordWorkerPids } from '../runtime/worker-pids.js';
+import { reapLeftovers, type Reaped } from '../runtime/worker-pids.js';
+import { ProcessGroups } from '../worker/process-groups.js';
+import { GroupKeeper } from '../worker/group-keeper.js';
 import { spawnContext } from '../worker/spawn-context.js';
 import { watchConfigFiles, type AttachmentLog } from './config-watch.js';
 import { watchApps } from './app-watch.js';
@@ -30,8 +32,14 @@ export interface LogSink {
   reopen?(): void;
 }
 
-// How long leftover workers of a crashed master get to finish before SIGKILL.
-const LEFTOVER_GRACE_MS = 5_000;
+// The log line about what a dead master left behind, or null when it left nothing.
+function leftoversText(reaped: readonly Reaped[]): string | null {
+  const workers = reaped.filter((r) => r.worker).map((r) => `${r.record.app}#${r.record.slot} pid ${r.record.pid}`);
+  const others = reaped.reduce((n, r) => n + r.others, 0);
+  if (workers.length === 0 && others === 0) return null;
+  const what = workers.length ? `${workers.length} leftover worker(s) of a previous master: ${workers.join(', ')}` : 'no leftover worker of a previous master';
+  return `stopped ${what}${others ? `; and ${others} process(es) left in their groups` : ''}`;
+}
 
 // Options for booting a master.
 export interface BootOptions {
@@ -76,7 +84,8 @@ export interface BootedMaster {
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
-  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), {
+  const groups = new ProcessGroups((message) => log('warn', message));
+  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups })), {
     insecureConfig: opts.insecureConfig ?? false,
     binder: listeners,
     errorLogOf: (app) => appLogPath(master, opts.home.logs, app, 'stderr'),
@@ -111,11 +120,15 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const output = (): MasterOutput => (recent ? { terminal: true, pid: process.pid, recent: recent.all() } : { file: opts.masterLogFile! });
   if (extraHandlers.logs) extraHandlers.logs = withMasterOutput(extraHandlers.logs, output);
-  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status() })));
+  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status() })), { warn: (message) => log('warn', message) });
   // Only the master that owns the socket gets here, so leftovers are a dead master's workers.
-  const reaped = await reapLeftovers(opts.home.pids, LEFTOVER_GRACE_MS);
-  if (reaped.length) log('warn', `stopped ${reaped.length} leftover worker(s) of a previous master: ${reaped.map((r) => `${r.app}#${r.slot} pid ${r.pid}`).join(', ')}`);
-  const stopRecording = recordWorkerPids(master, opts.home.pids);
+  try {
+    const left = leftoversText(await reapLeftovers(opts.home.pids));
+    if (left) log('warn', left);
+  } catch (error) {
+    log('warn', `not stopping what a previous master may have left: ${(error as Error).message}`);
+  }
+  groups.attach(opts.home.pids, new GroupKeeper(() => groups.records(), (message) => log('warn', message)));
   // Config watching (a file's watch_config, or --watch-config for all): reload on file
   // changes; and app `watch` (code changes roll the app).
   const configWatch = watchConfigFiles(master, [], log);
@@ -147,7 +160,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const done = master.whenStopped().then(async () => {
     removeSignals();
     stopWatching();
-    stopRecording();
+    await groups.stop();
     await control.close();
     for (const a of attachments.reverse()) await a.stop();
   });

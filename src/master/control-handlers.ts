@@ -9,6 +9,7 @@ import { followRequest } from './request-progress.js';
 import type { Outcome } from './outcome.js';
 import { withDeadline } from './deadline.js';
 import { withUsage } from './usage.js';
+import { MAX_INSTANCES } from '../protocol/limits.js';
 
 // How long the CPU/memory sampling of a status may take; after that, status answers without it.
 const USAGE_DEADLINE_MS = 2_000;
@@ -46,7 +47,7 @@ export function controlHandlers(master: Master, extra: Partial<Record<string, Co
     scale: async (req) => {
       const n = req.args.instances;
       const app = str(req.args.app);
-      if (app === null || typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1024) return { ok: false, code: 'E_BAD_REQUEST', message: 'scale needs an app and a whole number of workers from 0 to 1024' };
+      if (app === null || typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_INSTANCES) return { ok: false, code: 'E_BAD_REQUEST', message: `scale needs an app and a whole number of workers from 0 to ${MAX_INSTANCES}` };
       return answer(await master.scale(app, n));
     },
     stop: async (req, progress) => withProgress(master, progress, (request) => master.stop(str(req.args.app), { request })),

@@ -1,9 +1,13 @@
 // The master's side of the control socket: a Unix socket (mode 0600) that turns each
 // request line into a call on the master and writes progress and the final answer back.
+// Each connection is bounded (control-connection.ts); connections are capped, and every
+// request is checked against the protocol's schema (control-schema.ts) first.
 import net from 'node:net';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { CONTROL_VERSION, encodeLine, isProblem, parseRequest, type ControlRequest, type ControlResponse } from '../protocol/control.js';
+import { CONTROL_VERSION, type ControlReply, type ControlRequest, type ControlResponse } from '../protocol/control.js';
+import { checkRequest, isProblem } from '../protocol/control-schema.js';
+import { MAX_REQUEST_BYTES } from '../protocol/limits.js';
+import { ControlConnection, type ConnectionLimits, type LineRunner } from './control-connection.js';
 import { withDeadline } from './deadline.js';
 
 // What a handler returns: the final answer, minus the envelope.
@@ -21,8 +25,14 @@ const QUICK_VERBS: ReadonlySet<string> = new Set(['ping', 'status', 'metrics', '
 // How long a quick verb may take before it is answered with E_TIMEOUT.
 export const QUICK_DEADLINE_MS = 10_000;
 
-// Options of the control server (tests shorten the deadline).
-export interface ControlServerOptions { readonly quickDeadlineMs?: number }
+// Options of the control server (tests shorten the deadline and the limits).
+export interface ControlServerOptions {
+  readonly quickDeadlineMs?: number;
+  readonly limits?: Partial<ConnectionLimits>;
+  readonly maxConnections?: number;
+  // Where a failing accept is reported (at most once every 10 s).
+  readonly warn?: (message: string) => void;
+}
 
 // Removes a socket file nobody listens on; throws if a live master owns it.
 async function clearStaleSocket(path: string): Promise<void> {
@@ -39,37 +49,44 @@ async function clearStaleSocket(path: string): Promise<void> {
   unlinkSync(path);
 }
 
+// The bounds of the control server; tests shorten them.
+const LIMITS: ConnectionLimits = { maxLineBytes: MAX_REQUEST_BYTES, maxInFlight: 4, maxUnreadBytes: 16 * 1024 * 1024, idleMs: 10_000 };
+// Connections held at once; at the cap the oldest idle one is closed for a new one.
+const MAX_CONNECTIONS = 64;
+// How often a failing accept is logged.
+const ERROR_LOG_EVERY_MS = 10_000;
+
 // Listens on `path` and answers requests with `handlers`.
 export async function startControlServer(path: string, handlers: Partial<Record<string, ControlHandler>>, opts: ControlServerOptions = {}): Promise<ControlServer> {
   const quickDeadlineMs = opts.quickDeadlineMs ?? QUICK_DEADLINE_MS;
+  const limits = { ...LIMITS, ...opts.limits };
+  const maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
   await clearStaleSocket(path);
+  const connections = new Set<ControlConnection>();
+  const runLine: LineRunner = (line, reply) => answer(line, reply, handlers, quickDeadlineMs);
   // allowHalfOpen: a client may send its request and end its side at once; it still gets
   // every answer, and we end ours once nothing is pending.
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    socket.on('error', () => undefined);
-    let pending = 0;
-    let clientEnded = false;
-    const endIfDone = () => {
-      if (clientEnded && pending === 0) socket.end();
-    };
-    createInterface({ input: socket }).on('line', (line) => {
-      pending++;
-      void answer(line, socket, handlers, quickDeadlineMs).finally(() => {
-        pending--;
-        endIfDone();
-      });
-    });
-    socket.on('end', () => {
-      clientEnded = true;
-      // readline delivers the last line on 'end' too; let it register before deciding.
-      setImmediate(endIfDone);
-    });
+    const connection = new ControlConnection(socket, runLine, limits, () => connections.delete(connection));
+    if (connections.size >= maxConnections) {
+      const oldestIdle = [...connections].find((c) => c.idle);
+      if (!oldestIdle) return connection.refuse('E_BUSY', `the master already serves ${maxConnections} control connections with requests in flight; try again`);
+      oldestIdle.close();
+    }
+    connections.add(connection);
+  });
+  let lastErrorLog = 0;
+  server.on('error', (error) => {
+    if (Date.now() - lastErrorLog < ERROR_LOG_EVERY_MS) return;
+    lastErrorLog = Date.now();
+    opts.warn?.(`control socket: ${error.message}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     const old = process.umask(0o177);
     server.listen(path, () => {
       process.umask(old);
+      server.off('error', reject);
       resolve();
     });
   });
@@ -78,6 +95,7 @@ export async function startControlServer(path: string, handlers: Partial<Record<
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        for (const c of connections) if (c.idle) c.close();
         try {
           unlinkSync(path);
         } catch {
@@ -87,10 +105,7 @@ export async function startControlServer(path: string, handlers: Partial<Record<
   };
 }
 
-async function answer(line: string, socket: net.Socket, handlers: Partial<Record<string, ControlHandler>>, quickDeadlineMs: number): Promise<void> {
-  const write = (obj: Parameters<typeof encodeLine>[0]) => {
-    if (!socket.destroyed) socket.write(encodeLine(obj));
-  };
+async function answer(line: string, write: (message: ControlReply) => void, handlers: Partial<Record<string, ControlHandler>>, quickDeadlineMs: number): Promise<void> {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -98,12 +113,12 @@ async function answer(line: string, socket: net.Socket, handlers: Partial<Record
     write({ v: CONTROL_VERSION, id: 0, ok: false, code: 'E_BAD_REQUEST', message: 'request is not JSON' });
     return;
   }
-  const req = parseRequest(raw);
+  const req = checkRequest(raw);
   if (isProblem(req)) {
     write({ v: CONTROL_VERSION, id: req.id, ok: false, code: req.code, message: req.message });
     return;
   }
-  const handler = handlers[req.verb];
+  const handler = Object.hasOwn(handlers, req.verb) ? handlers[req.verb] : undefined;
   if (!handler) {
     write({ v: CONTROL_VERSION, id: req.id, ok: false, code: 'E_BAD_REQUEST', message: `unknown verb "${req.verb}"` });
     return;

@@ -9,7 +9,7 @@ import type { ControlHandler } from './control-server.js';
 import type { Master } from './master.js';
 
 // How a worker last ended, as `describe` shows it.
-export interface LastExit { readonly worker: number; readonly generation: number; readonly code: number | null; readonly signal: string | null; readonly outcome: string; readonly reason: string | null; readonly at: string }
+export interface LastExit { readonly worker: number; readonly generation: number; readonly code: number | null; readonly signal: string | null; readonly outcome: string; readonly reason: string | null; readonly at: string; readonly error?: string }
 
 // The spec as shown: env values replaced by the sorted variable names.
 export type DescribedSpec = Omit<AppSpec, 'env' | 'listen'> & { readonly env_names: readonly string[]; readonly listen: readonly string[] };
@@ -23,7 +23,7 @@ export function describeHandler(master: Master, logsDir: string): { readonly han
   const unsubscribe = master.observe((n) => {
     if (n.type !== 'worker-exit') return;
     exits.delete(n.worker.app);
-    exits.set(n.worker.app, { worker: n.worker.slot, generation: n.worker.generation, code: n.code, signal: n.signal, outcome: n.outcome, reason: n.stopReason, at: new Date().toISOString() });
+    exits.set(n.worker.app, { worker: n.worker.slot, generation: n.worker.generation, code: n.code, signal: n.signal, outcome: n.outcome, reason: n.stopReason, at: new Date().toISOString(), ...(n.error === undefined ? {} : { error: n.error }) });
     if (exits.size > MAX_APPS) exits.delete(exits.keys().next().value!);
   });
   const handler: ControlHandler = async (req) => {

@@ -17,7 +17,8 @@ export interface WorkerHandle {
 export interface WorkerCallbacks {
   message(raw: unknown): void;
   readyFd(): void;
-  exit(code: number | null, signal: string | null): void;
+  // `error`: the process could not be started at all (EMFILE, ENOENT, a NUL in its env, ...).
+  exit(code: number | null, signal: string | null, error?: string): void;
   output(stream: 'stdout' | 'stderr', line: string, meta?: OutputMeta): void;
   // The worker broke its channel (a message over the cap, malformed, an unknown version);
   // it is being killed, and its exit goes through the crash policy.

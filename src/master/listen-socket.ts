@@ -119,8 +119,8 @@ function listenViaHelper(fd: number): Promise<string | null> {
   const done = new Promise<string | null>((resolve) => {
     child = spawn(process.execPath, [HELPER], { stdio: ['ignore', 'ignore', 'pipe', fd] });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)));
-    child.once('error', (error) => resolve(error.message));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)));
+    child.once('error', (error) => resolve(error.message)); // also a spawn that failed (EMFILE): no stderr then
     child.once('close', (code, signal) => resolve(code === 0 ? null : stderr.trim() || `the listen helper exited with ${signal ?? `code ${code}`}`));
   });
   return withDeadline(done, BIND_STEP_DEADLINE_MS, () => (child?.kill('SIGKILL'), `the listen helper did not finish within ${BIND_STEP_DEADLINE_MS} ms`));

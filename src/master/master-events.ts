@@ -31,5 +31,5 @@ export type MasterEvent =
   | { type: 'worker-message'; key: string; raw: unknown }
   | { type: 'worker-ready-fd'; key: string }
   | { type: 'worker-broken'; key: string; reason: string }
-  | { type: 'worker-exit'; key: string; code: number | null; signal: string | null }
+  | { type: 'worker-exit'; key: string; code: number | null; signal: string | null; error?: string }
   | { type: 'worker-timer'; key: string; timer: TimerName };

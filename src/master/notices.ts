@@ -17,7 +17,7 @@ export type MasterNotice =
   | ({ type: 'worker-spawned'; worker: WorkerRef } & Caused)
   | ({ type: 'worker-spawn-failed'; worker: WorkerRef; error: string } & Caused)
   | ({ type: 'worker-state'; worker: WorkerRef; from: WorkerState; to: WorkerState; reason: StopReason | null } & Caused)
-  | ({ type: 'worker-exit'; worker: WorkerRef; code: number | null; signal: string | null; outcome: ExitOutcome; uptimeMs: number; stopReason: StopReason | null } & Caused)
+  | ({ type: 'worker-exit'; worker: WorkerRef; code: number | null; signal: string | null; outcome: ExitOutcome; uptimeMs: number; stopReason: StopReason | null; error?: string } & Caused)
   | ({ type: 'worker-killed'; worker: WorkerRef; afterMs: number } & Caused)
   | ({ type: 'worker-ready-timeout'; worker: WorkerRef; afterMs: number } & Caused)
   // The worker's channel or stream broke (malformed IPC, an output line over its cap): it is killed.

@@ -57,7 +57,7 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
       {
         message: (raw) => core.enqueue({ type: 'worker-message', key, raw }),
         readyFd: () => core.enqueue({ type: 'worker-ready-fd', key }),
-        exit: (code, signal) => core.enqueue({ type: 'worker-exit', key, code, signal }),
+        exit: (code, signal, error) => core.enqueue({ type: 'worker-exit', key, code, signal, ...(error === undefined ? {} : { error }) }),
         output: (stream, line, meta) => {
           if (stream === 'stderr') w.stderr.push(line);
           if (meta?.first) core.notify({ type: 'worker-line-truncated', worker: core.ref(w), stream, maxBytes: spec.max_line_length });
@@ -68,10 +68,11 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
     );
     w.pid = w.handle.pid;
   } catch (error) {
-    core.notify({ type: 'worker-spawn-failed', worker: core.ref(w), error: (error as Error).message });
-    core.enqueue({ type: 'worker-exit', key, code: null, signal: null });
+    core.enqueue({ type: 'worker-exit', key, code: null, signal: null, error: (error as Error).message });
     return w;
   }
+  // A worker that got no pid never started: its exit, with the reason, is on its way.
+  if (w.pid === null) return w;
   core.notify({ type: 'worker-spawned', worker: core.ref(w) });
   for (const effect of initialEffects(settingsOf(spec))) applyEffect(core, w, effect);
   return w;

@@ -53,21 +53,25 @@ export function onWorkerEvent(core: MasterCore, e: WorkerEvent): void {
     return;
   }
   // worker-exit
+  if (e.error !== undefined) core.notify({ type: 'worker-spawn-failed', worker: core.ref(w), error: e.error });
   w.exitedAt = core.effects.now();
   const aborting = abortsOnFailure(app, w.generation) && w.stopReason === null;
   const verdict = crashVerdict(core, app, w, aborting);
   const uptimeMs = w.exitedAt - w.startedAt;
   const t = stepWorker(core, w, { type: 'exit', code: e.code, signal: e.signal, verdict });
-  core.notify({ type: 'worker-exit', worker: core.ref(w), code: e.code, signal: e.signal, outcome: t.outcome ?? 'expected', uptimeMs, stopReason: w.stopReason });
+  core.notify({ type: 'worker-exit', worker: core.ref(w), code: e.code, signal: e.signal, outcome: t.outcome ?? 'expected', uptimeMs, stopReason: w.stopReason, ...(e.error === undefined ? {} : { error: e.error }) });
   if (t.outcome === 'crash') app.restarts.set(w.slot, (app.restarts.get(w.slot) ?? 0) + 1);
   if (t.outcome === 'crash' && verdict.kind === 'restart') {
     core.notify({ type: 'worker-restart-scheduled', worker: core.ref(w), delayMs: verdict.delayMs, reason: 'crash' });
   }
   if (aborting && t.outcome === 'crash') {
-    feedApp(core, app, { type: 'rollout-aborted', reason: `worker ${w.slot} (pid ${w.pid}) ${t.from === 'starting' ? 'exited before it was ready' : 'crashed after it was ready'} (${e.signal ?? `code ${e.code}`})` });
+    const how = e.error !== undefined ? `could not be started (${e.error})` : `${t.from === 'starting' ? 'exited before it was ready' : 'crashed after it was ready'} (${e.signal ?? `code ${e.code}`})`;
+    feedApp(core, app, { type: 'rollout-aborted', reason: `worker ${w.slot} (pid ${w.pid}) ${how}` });
   }
   if (t.to === 'fatal' && verdict.kind === 'fatal') {
-    const last = w.stopReason === 'ready-timeout' ? `was not ready within ${specOf(app, w).listen_timeout} ms (listen_timeout)` : `exited with ${e.signal ? `signal ${e.signal}` : `code ${e.code}`} after ${uptimeMs} ms`;
+    const last = e.error !== undefined
+      ? `could not be started: ${e.error}`
+      : w.stopReason === 'ready-timeout' ? `was not ready within ${specOf(app, w).listen_timeout} ms (listen_timeout)` : `exited with ${e.signal ? `signal ${e.signal}` : `code ${e.code}`} after ${uptimeMs} ms`;
     const which = (app.streaks.get(w.slot)?.count ?? 1) > 1 ? 'the last one' : 'it';
     feedApp(core, app, { type: 'fatal', reason: `worker ${w.slot} ${verdict.reason}; ${which} ${last}`, evidence: evidenceOf(core, w) });
   }

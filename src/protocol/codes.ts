@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'E_SHUTTING_DOWN',
   'E_TIMEOUT',
   'E_INTERNAL',
+  'E_TOO_LARGE',
 ] as const;
 
 // One error code.

@@ -42,24 +42,3 @@ export function isProgress(reply: ControlReply): reply is ControlProgress {
 export function encodeLine(message: ControlRequest | ControlReply): string {
   return JSON.stringify(message) + '\n';
 }
-
-// Why a request line is refused: its code, the id to answer with, and what was wrong.
-export interface RequestProblem { readonly code: 'E_BAD_REQUEST' | 'E_VERSION'; readonly id: number; readonly message: string }
-
-// Validates a parsed request line; returns the request or what is wrong with it.
-export function parseRequest(raw: unknown): ControlRequest | RequestProblem {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { code: 'E_BAD_REQUEST', id: 0, message: 'expected a JSON object' };
-  const r = raw as Record<string, unknown>;
-  const id = typeof r.id === 'number' && Number.isSafeInteger(r.id) ? r.id : 0;
-  if (typeof r.v !== 'number') return { code: 'E_BAD_REQUEST', id, message: `expected "v": ${CONTROL_VERSION} (the protocol version)` };
-  if (r.v !== CONTROL_VERSION) return { code: 'E_VERSION', id, message: `unsupported protocol version ${r.v}; this master speaks ${CONTROL_VERSION}` };
-  if (typeof r.id !== 'number') return { code: 'E_BAD_REQUEST', id, message: 'expected a numeric id' };
-  if (typeof r.verb !== 'string') return { code: 'E_BAD_REQUEST', id, message: 'expected a verb' };
-  const args = typeof r.args === 'object' && r.args !== null ? (r.args as Record<string, unknown>) : {};
-  return { v: CONTROL_VERSION, id, verb: r.verb as ControlVerb, args };
-}
-
-// True when parseRequest refused the line.
-export function isProblem(parsed: ControlRequest | RequestProblem): parsed is RequestProblem {
-  return 'code' in parsed;
-}

@@ -37,7 +37,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // fds 1 and 2 are the master log file too (for a crash's last words). When its disk is full
   // a write there fails; that must not become an uncaught 'error' event that kills the master.
   for (const stdio of [process.stdout, process.stderr]) stdio.on('error', () => undefined);
-  const masterLog = openLogFile(paths.masterLog, (m) => writeQuietly(2, m + '\n'));
+  const masterLog = openLogFile(paths.masterLog, (m) => writeQuietly(2, m + '\n'), { noFollow: true });
   const sink: LogSink = { write: (_stream, text) => masterLog.write(text), reopen: () => masterLog.reopen() };
   const log = (level: 'info' | 'warn' | 'error', message: string) => {
     const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);

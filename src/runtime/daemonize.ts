@@ -3,7 +3,7 @@
 // /dev/null, stdout and stderr on the master log, then waits for its readiness report and
 // lets it go (unref). The launcher exits 0 only once every app's workers are ready.
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { constants, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DAEMON_VERB, ENV_DAEMON, isDaemonReport, type DaemonFailure } from '../protocol/daemon.js';
 import type { ErrorCode } from '../protocol/codes.js';
@@ -34,7 +34,8 @@ const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 // Spawns the daemon master and waits until it reports ready or fails (and then has exited).
 export function launchDaemon(opts: LaunchOptions): Promise<LaunchResult> {
-  const logFd = openSync(opts.home.masterLog, 'a', 0o640);
+  // Never through a link planted in the home's logs dir.
+  const logFd = openSync(opts.home.masterLog, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
   const args = [CLI_ENTRY, DAEMON_VERB, opts.config, '--home', opts.home.dir, '--umask', opts.umask.toString(8)];
   if (opts.jsonLogs) args.push('--json-logs');
   if (opts.env) args.push('--env', opts.env);

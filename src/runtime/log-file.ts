@@ -47,6 +47,8 @@ export interface LogFileOptions {
   readonly marker?: (dropped: number, why: string) => string;
   // Called for every line dropped (`count` at once when a failure loses what was queued).
   readonly onDropped?: (count: number) => void;
+  // Never open it through a symbolic link (files in the home: a link there was planted).
+  readonly noFollow?: boolean;
 }
 
 const defaultMarker = (dropped: number, why: string) => `[supervisor] ${dropped} line(s) dropped here: ${why}`;
@@ -156,14 +158,14 @@ class BoundedLogFile implements LogFile {
     this.reported = true;
     const code = codeOf(error);
     const until = RETRYABLE.has(code) ? 'until a reader appears (tried again every second)' : 'until it can be reopened (SIGUSR1)';
-    this.onProblem(`log file ${this.path}: ${what}: ${code}${code === 'ENXIO' ? ' (a FIFO with no reader)' : ''}; its lines are dropped ${until}`);
+    this.onProblem(`log file ${this.path}: ${what}: ${code}${code === 'ENXIO' ? ' (a FIFO with no reader)' : code === 'ELOOP' ? ' (a symbolic link, not followed in the home)' : ''}; its lines are dropped ${until}`);
   }
 
   private open(): void {
     this.phase = 'opening';
     this.busy = true;
     this.lastAttempt = Date.now();
-    openLogTarget(this.path).then(
+    openLogTarget(this.path, this.opts.noFollow ?? false).then(
       (target) => {
         this.busy = false;
         if (this.phase === 'closed') return target.close();

@@ -23,17 +23,18 @@ export interface LogTarget {
   close(): void;
 }
 
-const opened = (file: string) =>
+const opened = (file: string, noFollow: boolean) =>
   new Promise<number>((resolve, reject) => {
     mkdir(path.dirname(file), { recursive: true, mode: 0o700 }, (mkdirError) => {
       if (mkdirError) return reject(mkdirError);
-      open(file, FLAGS, 0o640, (error, fd) => (error ? reject(error) : resolve(fd)));
+      open(file, noFollow ? FLAGS | constants.O_NOFOLLOW : FLAGS, 0o640, (error, fd) => (error ? reject(error) : resolve(fd)));
     });
   });
 
-// Opens `file` for appending (created 0640, its directory 0700).
-export async function openLogTarget(file: string): Promise<LogTarget> {
-  const fd = await opened(file);
+// Opens `file` for appending (created 0640, its directory 0700); with `noFollow`, not
+// through a symbolic link (ELOOP).
+export async function openLogTarget(file: string, noFollow = false): Promise<LogTarget> {
+  const fd = await opened(file, noFollow);
   const stats = await new Promise<import('node:fs').Stats>((resolve, reject) => fstat(fd, (error, s) => (error ? reject(error) : resolve(s)))).catch((error: unknown) => {
     close(fd, () => undefined);
     throw error;

@@ -1,6 +1,7 @@
 // The master's pidfile: written atomically (temp file, then rename), a stale one detected
 // and replaced, and removed on exit only by the master whose pid it holds.
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readOwnFile } from './home-trust.js';
 import { isSupervisorMaster, processAlive } from './proc.js';
 
 // Why an existing pidfile was replaced, for the master log; null when there was none.
@@ -14,14 +15,17 @@ export class MasterRunningError extends Error {
   }
 }
 
-// The pid in a pidfile, or null when it is missing or not a pid.
+// The pid in a pidfile, or null when it is missing or not a pid. Read without following a
+// link; a pidfile that is not ours throws (UntrustedPathError): its pid means nothing.
 export function readPidfile(file: string): number | null {
-  let text: string;
+  let text: string | null;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+    text = readOwnFile(file, 'the pidfile', 64);
+  } catch (error) {
+    if ((error as Error).name === 'UntrustedPathError') throw error;
     return null;
   }
+  if (text === null) return null;
   const pid = Number(text.trim());
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }

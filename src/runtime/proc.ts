@@ -1,5 +1,5 @@
 // What /proc tells about another process: whether it lives, and whether it is one of our masters.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 // True when `pid` exists and is not a zombie.
 export function processAlive(pid: number): boolean {
@@ -40,5 +40,69 @@ export function startTime(pid: number): number | null {
     return Number(fields[19]);
   } catch {
     return null;
+  }
+}
+
+// What /proc/PID/stat and status say about a process that lives: its group, start time and real uid.
+export interface ProcInfo { readonly pid: number; readonly pgrp: number; readonly start: number; readonly uid: number }
+
+// The group and start time of a live (not zombie) process, from /proc/PID/stat.
+function statOf(pid: number): { pgrp: number; start: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? null : { pgrp: Number(fields[2]), start: Number(fields[19]) };
+  } catch {
+    return null;
+  }
+}
+
+// The real uid of a process, or null when it is gone.
+export function uidOf(pid: number): number | null {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('Uid:'));
+    const uid = Number(line?.split(/\s+/)[1]);
+    return Number.isInteger(uid) ? uid : null;
+  } catch {
+    return null;
+  }
+}
+
+// The group, start time and uid of a live (not zombie) process, or null.
+export function procInfo(pid: number): ProcInfo | null {
+  const stat = statOf(pid);
+  const uid = stat ? uidOf(pid) : null;
+  return stat && uid !== null ? { pid, ...stat, uid } : null;
+}
+
+// The live (not zombie) processes of process group `pgid`. A quick kill(0) first: an empty
+// group costs no /proc scan.
+export function groupMembers(pgid: number): ProcInfo[] {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return [];
+  }
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  const found: ProcInfo[] = [];
+  for (const p of pids) {
+    if (statOf(Number(p))?.pgrp !== pgid) continue;
+    const info = procInfo(Number(p));
+    if (info?.pgrp === pgid) found.push(info);
+  }
+  return found;
+}
+
+// This boot's id: start times in /proc count from boot, so records of another boot mean nothing.
+export function bootId(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return '';
   }
 }

@@ -1,8 +1,8 @@
-// The real worker process: spawned with execa, with a stdin pipe from the master, inherited
+// The real worker process: spawned with a stdin pipe from the master, inherited
 // listening sockets, a readiness fd, for Node workers an IPC channel on a plain socketpair
 // (see ipc-channel.ts), and stdout/stderr read as bounded lines (see output-pump.ts) from
 // pipes read into reused buffers (see output-pipe.ts).
-import { execa, type Options } from 'execa';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 import type { OutputMeta, SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
@@ -11,6 +11,8 @@ import { wrappedCommand } from './command.js';
 import { MasterChannel } from './ipc-channel.js';
 import { linePump, type PumpSink } from './output-pump.js';
 import { openOutputPipes } from './output-pipe.js';
+import { spawnChild } from './spawn-child.js';
+import type { WorkerGroups } from './process-groups.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 // A ready fd that got this much without a newline is no longer read (the worker then blocks).
@@ -20,6 +22,8 @@ const READY_FD_MAX_BYTES = 64 * 1024;
 export interface SpawnContext {
   listenFds(app: string): { fds: readonly number[]; names: readonly string[] };
   uidGid(spec: SpawnRequest['spec']): { uid?: number; gid?: number };
+  // Told of each worker's process group: stops what a worker leaves behind (process-groups.ts).
+  readonly groups?: WorkerGroups;
 }
 
 // Spawns one worker and wires its events to `cb`.
@@ -39,30 +43,27 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     extra.NODE_CHANNEL_SERIALIZATION_MODE = 'json';
   }
   const cmd = wrappedCommand(spec, listen.fds.length > 0);
+  const ids = ctx.uidGid(spec); // may throw (an unknown user): before any fd is opened
   const feeds: ((chunk: Buffer) => void)[] = [];
   const pipes = openOutputPipes(STREAMS.length, (i, chunk) => feeds[i]!(chunk));
-  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as Options['stdio'];
-  const options: Options = {
+  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as SpawnOptions['stdio'];
+  const options: SpawnOptions = {
     cwd: spec.cwd,
     env: workerEnv(process.env, spec, req.slot, req.generation, extra),
-    extendEnv: false,
     stdio,
     detached: true,
-    reject: false,
-    buffer: false,
-    stripFinalNewline: false,
-    ...ctx.uidGid(spec),
+    ...ids,
   };
-  let subprocess: ReturnType<typeof execa<Options>>;
-  try {
-    subprocess = execa(cmd.file, [...cmd.args], options);
-  } catch (error) {
+  let failed: ((reason: string) => void) | null = null;
+  const child = spawnChild(cmd.file, cmd.args, options, (reason) => failed?.(reason));
+  for (const p of pipes ?? []) closeSync(p.childFd); // the worker holds its own copy now
+  if (child?.pid === undefined) {
     for (const p of pipes ?? []) p.reader.destroy();
-    throw error;
-  } finally {
-    for (const p of pipes ?? []) closeSync(p.childFd); // the worker holds its own copy now
+    return notStarted(cb, (report) => (failed = report));
   }
+  const subprocess: ChildProcess = child;
   const pid = subprocess.pid ?? null;
+  if (pid !== null) ctx.groups?.started(pid, spec, req.slot, ids.uid ?? process.geteuid?.() ?? 0);
   let exited = false;
   const signal = (sig: NodeJS.Signals) => {
     if (pid === null || exited) return;
@@ -89,13 +90,10 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     // A grandchild may still hold the worker's pipes; keep reading them, but never let
     // them keep the master alive.
     for (const stream of [...subprocess.stdio, ...(pipes ?? []).map((p) => p.reader)]) (stream as { unref?: () => void } | null)?.unref?.();
+    if (pid !== null) ctx.groups?.exited(pid, sig === 'SIGKILL');
     cb.exit(code, sig);
   };
   subprocess.on('exit', (code, sig) => exit(code, sig));
-  subprocess.on('error', () => {
-    if (subprocess.exitCode === null && subprocess.pid === undefined) exit(null, null);
-  });
-  void subprocess.catch(() => undefined);
   STREAMS.forEach((stream, i) => {
     let whole: OutputMeta | null = null;
     let cut = 0;
@@ -126,5 +124,24 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
       if (!exited) channel?.send(message);
     },
     signal,
+  };
+}
+
+// The handle of a worker that never started: its exit (with the reason) comes once the
+// spawner says why; a SIGKILL before that reports it at once, so a stop never waits on it.
+function notStarted(cb: WorkerCallbacks, onReason: (report: (reason: string) => void) => void): WorkerHandle {
+  let exited = false;
+  const exit = (reason: string) => {
+    if (exited) return;
+    exited = true;
+    cb.exit(null, null, reason);
+  };
+  onReason(exit);
+  return {
+    pid: null,
+    send: () => undefined,
+    signal: (sig) => {
+      if (sig === 'SIGKILL') exit('it was never started');
+    },
   };
 }

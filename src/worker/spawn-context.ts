@@ -4,15 +4,18 @@ import { execFileSync } from 'node:child_process';
 import type { AppSpec } from '../config/types.js';
 import type { SpawnContext } from './process-handle.js';
 
+// How long a user or group lookup (id, getent: NSS, maybe LDAP) may block the master.
+const LOOKUP_TIMEOUT_MS = 5_000;
+
 function resolveId(kind: 'u' | 'g', value: string | number): number {
   if (typeof value === 'number') return value;
   if (/^\d+$/.test(value)) return Number(value);
   try {
     const flag = kind === 'u' ? ['-u', value] : ['-g', value];
-    return Number(execFileSync('id', flag, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return Number(execFileSync('id', flag, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: LOOKUP_TIMEOUT_MS }).trim());
   } catch {
     if (kind === 'g') {
-      const line = execFileSync('getent', ['group', value], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const line = execFileSync('getent', ['group', value], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: LOOKUP_TIMEOUT_MS }).trim();
       return Number(line.split(':')[2]);
     }
     throw new Error(`unknown user "${value}"`);
@@ -26,11 +29,11 @@ export function uidGidOf(spec: AppSpec): { uid?: number; gid?: number } {
   const out: { uid?: number; gid?: number } = {};
   if (spec.uid !== null) out.uid = resolveId('u', spec.uid);
   if (spec.gid !== null) out.gid = resolveId('g', spec.gid);
-  else if (spec.uid !== null && typeof spec.uid === 'string') out.gid = resolveId('g', execFileSync('id', ['-gn', spec.uid], { encoding: 'utf8' }).trim());
+  else if (spec.uid !== null && typeof spec.uid === 'string') out.gid = resolveId('g', execFileSync('id', ['-gn', spec.uid], { encoding: 'utf8', timeout: LOOKUP_TIMEOUT_MS }).trim());
   return out;
 }
 
-// A full SpawnContext from the listener lookup.
-export function spawnContext(parts: Pick<SpawnContext, 'listenFds'>): SpawnContext {
-  return { listenFds: parts.listenFds, uidGid: uidGidOf };
+// A full SpawnContext from the listener lookup and the process groups.
+export function spawnContext(parts: Pick<SpawnContext, 'listenFds' | 'groups'>): SpawnContext {
+  return { listenFds: parts.listenFds, uidGid: uidGidOf, ...(parts.groups ? { groups: parts.groups } : {}) };
 }

@@ -48,6 +48,7 @@ test('every error code is produced by a real master and reaches the CLI with its
     await m.waitForEvent({ event: 'app-started', app: 'deaf' });
     await expect('E_VERSION', rawRequest(sock, JSON.stringify({ v: 2, id: 7, verb: 'status', args: {} })));
     await expect('E_BAD_REQUEST', rawRequest(sock, 'not json'));
+    await expect('E_TOO_LARGE', rawRequest(sock, JSON.stringify({ v: 1, id: 3, verb: 'status', args: { pad: 'x'.repeat(1_100_000) } })));
     await expect('E_BAD_REQUEST', request(sock, 'scale', { app: 'jobs', instances: -1 }));
     await expect('E_UNKNOWN_APP', request(sock, 'reload', { app: 'nope' }));
 

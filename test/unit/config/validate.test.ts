@@ -141,3 +141,21 @@ test('log keys: max_line_length, max_log_size and max_log_files are checked and 
   const config = await loadConfig(good);
   assert.deepEqual(config.apps.map((a) => [a.max_line_length, a.max_log_size, a.max_log_files]), [[8192, 10 * 1024 * 1024, 5], [65536, null, 5]]);
 });
+
+test('a NUL in an env name or value, an argument or a path is refused with its path: the kernel would refuse it at spawn', async () => {
+  const { file, lines } = await problems({
+    apps: [
+      { name: 'ok', script: 'app.js' },
+      { name: 'web', script: 'app.js', args: ['--x', 'a\u0000b'], env: { GOOD: '1', BAD: 'x\u0000y', 'N\u0000': '1' }, cwd: '.\u0000', out_file: '/tmp/o\u0000.log', interpreter_args: 'p\u0000' },
+    ],
+  });
+  const hint = 'expected no NUL character (\\u0000): the kernel cannot pass one to a worker';
+  assert.deepEqual(lines.filter((l) => !/invalid: \d+ problems/.test(l)).sort(), [
+    `${file}: apps[1].args[1]: ${hint}`,
+    `${file}: apps[1].cwd: ${hint}`,
+    `${file}: apps[1].env.BAD: ${hint}`,
+    `${file}: apps[1].env: the key "N\\u0000": ${hint}`,
+    `${file}: apps[1].interpreter_args: ${hint}`,
+    `${file}: apps[1].out_file: ${hint}`,
+  ].sort());
+});

@@ -43,3 +43,53 @@ test('codes: passed through, E_VERSION, E_BAD_REQUEST, E_TIMEOUT past the quick 
     await server.close();
   }
 });
+
+// Opens a connection and resolves once it is connected.
+function connect(sock: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(sock);
+    s.on('error', () => undefined);
+    s.once('connect', () => resolve(s)).once('error', reject);
+  });
+}
+
+const closed = (s: net.Socket) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
+
+test('bounds: requests in flight per connection, idle connections closed, the oldest idle one evicted at the cap', async () => {
+  const sock = path.join(tempDir(), 'control.sock');
+  let running = 0;
+  let most = 0;
+  const server = await startControlServer(sock, {
+    status: async () => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running--;
+      return { ok: true };
+    },
+  }, { limits: { maxInFlight: 2, idleMs: 200 }, maxConnections: 3 });
+  try {
+    // 10 pipelined requests on one connection: all answered, at most 2 at a time.
+    const answers = await new Promise<string[]>((resolve) => {
+      const s = net.connect(sock);
+      let text = '';
+      s.on('data', (d) => (text += d)).on('end', () => resolve(text.trim().split('\n')));
+      s.end(Array.from({ length: 10 }, (_, i) => JSON.stringify({ v: 1, id: i + 1, verb: 'status', args: {} })).join('\n') + '\n');
+    });
+    assert.equal(answers.length, 10);
+    assert.equal(most, 2);
+    // An idle connection is closed after idleMs.
+    const idle = await connect(sock);
+    const t0 = Date.now();
+    await closed(idle);
+    assert.ok(Date.now() - t0 >= 150, 'not before the idle deadline');
+    // At the cap of 3, a fourth connection closes the oldest idle one.
+    const [a, b, c] = [await connect(sock), await connect(sock), await connect(sock)];
+    const d = await connect(sock);
+    await closed(a);
+    assert.ok(!b.destroyed && !c.destroyed && !d.destroyed);
+    assert.equal((await request(sock, 'status')).ok, true, 'a caller still gets in at the cap');
+    for (const s of [b, c, d]) s.destroy();
+  } finally {
+    await server.close();
+  }
+});
