@@ -76,7 +76,7 @@ export interface BootedMaster {
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
-  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app) })), {
+  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), cluster: listeners })), {
     insecureConfig: opts.insecureConfig ?? false,
     binder: listeners,
     errorLogOf: (app) => appLogPath(master, opts.home.logs, app, 'stderr'),

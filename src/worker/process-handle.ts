@@ -4,6 +4,7 @@
 // pipes read into reused buffers (see output-pipe.ts).
 import { execa, type Options } from 'execa';
 import { closeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { OutputMeta, SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
 import { ENV_READY_FD, workerEnv } from './worker-env.js';
@@ -11,6 +12,8 @@ import { wrappedCommand } from './command.js';
 import { MasterChannel } from './ipc-channel.js';
 import { linePump, type PumpSink } from './output-pump.js';
 import { openOutputPipes } from './output-pipe.js';
+import { clusterSpawn, type ClusterHost } from '../cluster/worker-spawn.js';
+import { ClusterPort } from '../cluster/worker-port.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 // A ready fd that got this much without a newline is no longer read (the worker then blocks).
@@ -20,6 +23,8 @@ const READY_FD_MAX_BYTES = 64 * 1024;
 export interface SpawnContext {
   listenFds(app: string): { fds: readonly number[]; names: readonly string[] };
   uidGid(spec: SpawnRequest['spec']): { uid?: number; gid?: number };
+  // Cluster mode's sockets (absent: cluster-mode apps run as fork mode).
+  readonly cluster?: ClusterHost;
 }
 
 // Spawns one worker and wires its events to `cb`.
@@ -38,10 +43,12 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     extra.NODE_CHANNEL_FD = String(channelFd);
     extra.NODE_CHANNEL_SERIALIZATION_MODE = 'json';
   }
+  const cluster = clusterSpawn(ctx.cluster, spec, listen.fds, channelFd + 1);
+  Object.assign(extra, cluster?.env);
   const cmd = wrappedCommand(spec, listen.fds.length > 0);
   const feeds: ((chunk: Buffer) => void)[] = [];
   const pipes = openOutputPipes(STREAMS.length, (i, chunk) => feeds[i]!(chunk));
-  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as Options['stdio'];
+  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : []), ...(cluster?.fds ?? [])] as Options['stdio'];
   const options: Options = {
     cwd: spec.cwd,
     env: workerEnv(process.env, spec, req.slot, req.generation, extra),
@@ -73,18 +80,22 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     }
   };
   const socket = spec.ipc ? (subprocess.stdio[channelFd] as Duplex | undefined) : undefined;
+  let port: ClusterPort | null = null;
   const channel = socket
     ? new MasterChannel(socket, {
-        message: (message) => cb.message(message),
+        message: (message) => (message.type === 'supervisor:listen' ? port?.request(message) : cb.message(message)),
         broken: (reason) => {
           cb.broken?.(reason);
           signal('SIGKILL');
         },
+        handleAck: (ok) => port?.handleAck(ok),
       })
     : null;
+  if (cluster && ctx.cluster && socket && channel) port = clusterPort(ctx.cluster, spec, socket, channel, cb);
   const exit = (code: number | null, sig: string | null) => {
     if (exited) return;
     exited = true;
+    port?.close();
     channel?.close();
     // A grandchild may still hold the worker's pipes; keep reading them, but never let
     // them keep the master alive.
@@ -127,4 +138,15 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     },
     signal,
   };
+}
+
+// The master's side of a cluster-mode worker's listen requests, answering on its channel.
+function clusterPort(host: ClusterHost, spec: SpawnRequest['spec'], socket: Duplex, channel: MasterChannel, cb: WorkerCallbacks): ClusterPort {
+  return new ClusterPort({
+    spec,
+    binder: host,
+    link: { socket: socket as Socket, flushed: () => channel.flushed(), hold: () => channel.hold(), release: () => channel.release() },
+    send: (message) => channel.send(message),
+    report: (report) => cb.listen?.(report),
+  });
 }

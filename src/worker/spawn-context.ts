@@ -30,7 +30,7 @@ export function uidGidOf(spec: AppSpec): { uid?: number; gid?: number } {
   return out;
 }
 
-// A full SpawnContext from the listener lookup.
-export function spawnContext(parts: Pick<SpawnContext, 'listenFds'>): SpawnContext {
-  return { listenFds: parts.listenFds, uidGid: uidGidOf };
+// A full SpawnContext from the listener lookup (and cluster mode's sockets).
+export function spawnContext(parts: Pick<SpawnContext, 'listenFds' | 'cluster'>): SpawnContext {
+  return { listenFds: parts.listenFds, uidGid: uidGidOf, ...(parts.cluster ? { cluster: parts.cluster } : {}) };
 }

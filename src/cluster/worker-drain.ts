@@ -1,0 +1,45 @@
+// Finish-and-exit for an unmodified app in cluster mode. On the app's stop_signal, the servers
+// the preload served stop accepting and drain (HTTP ones as the SDK's drainOnShutdown does:
+// in-flight requests finish, keep-alive clients are told `Connection: close`); then, unless the
+// app listens for that signal itself, the signal is raised again and does what it would have
+// done without us. An app with its own handler keeps deciding when it exits.
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
+import { trackForDrain } from '../sdk/drain.js';
+
+// Where the preload registers the servers it served.
+export interface ServedServers {
+  served(server: net.Server): void;
+}
+
+// Drains what is registered when `signal` arrives.
+export function drainOnSignal(signal: NodeJS.Signals): ServedServers {
+  const drains = new WeakMap<net.Server, () => Promise<void>>();
+  const open = new Set<net.Server>();
+  let installed = false;
+  let draining = false;
+  const onSignal = () => {
+    if (draining) return;
+    draining = true;
+    void Promise.all([...open].map((s) => drains.get(s)!())).then(() => {
+      if (process.listenerCount(signal) > 1) return; // the app's own handler decides
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    });
+  };
+  return {
+    served(server) {
+      if (!drains.has(server)) {
+        const isHttp = server instanceof http.Server || server instanceof https.Server;
+        drains.set(server, isHttp ? trackForDrain(server as http.Server).drain : () => new Promise<void>((resolve) => server.close(() => resolve())));
+      }
+      open.add(server);
+      server.once('close', () => open.delete(server));
+      if (!installed) {
+        installed = true;
+        process.prependListener(signal, onSignal);
+      }
+    },
+  };
+}
