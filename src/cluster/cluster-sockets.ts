@@ -1,8 +1,8 @@
 // The sockets a cluster-mode app's workers asked for: bound once by the master when the first
 // worker's listen() asks (through listen-socket.ts, like `listen`), shared with every worker
 // after it (inherited at spawn), and kept across reloads, scaling and crashes, until the app
-// leaves cluster mode or its file, or the master stops. At most MAX_CLUSTER_SOCKETS per app,
-// whatever its workers ask.
+// is stopped, leaves cluster mode or its file, or the master stops. At most
+// MAX_CLUSTER_SOCKETS per app, whatever its workers ask.
 import { chmodSync, statSync } from 'node:fs';
 import type { ClusterAddress } from '../protocol/ipc.js';
 import type { ListenAddress } from '../config/types.js';
@@ -18,7 +18,8 @@ export interface Holder { readonly app: string; readonly file: string; readonly 
 // One socket an app holds in cluster mode.
 interface Held { readonly socket: ListenSocket; readonly conflict: string }
 
-interface ClusterApp { file: string; readonly byKey: Map<string, Held> }
+// `epoch` counts releases, so that a bind that finishes after one is not kept.
+interface ClusterApp { file: string; epoch: number; readonly byKey: Map<string, Held> }
 
 // The answer to a worker's listen(): the socket, and whether it was bound for this request.
 export interface Acquired { readonly socket: ListenSocket; readonly fresh: boolean }
@@ -51,13 +52,22 @@ export class ClusterSockets {
   enroll(app: string, file: string): void {
     const rec = this.apps.get(app);
     if (rec) rec.file = file;
-    else this.apps.set(app, { file, byKey: new Map() });
+    else this.apps.set(app, { file, epoch: 0, byKey: new Map() });
   }
 
   // Closes the sockets of `app` and forgets it (it left cluster mode or its file).
   drop(app: string): void {
     for (const held of this.apps.get(app)?.byKey.values() ?? []) held.socket.close();
     this.apps.delete(app);
+  }
+
+  // Closes the sockets of `app`, which stays in cluster mode (it was stopped; a start binds anew).
+  release(app: string): void {
+    const rec = this.apps.get(app);
+    if (!rec) return;
+    for (const held of rec.byKey.values()) held.socket.close();
+    rec.byKey.clear();
+    rec.epoch++;
   }
 
   // The apps enrolled from `file`.
@@ -95,10 +105,11 @@ export class ClusterSockets {
     const owner = listening ?? (conflict === null ? undefined : this.holder(conflict));
     if (owner && owner.app !== app) throw new BindError(`listen EADDRINUSE: ${text} is held by app "${owner.app}" (${owner.file})`, 'EADDRINUSE');
     if (rec.byKey.size >= MAX_CLUSTER_SOCKETS) throw new BindError(`listen ${text}: app "${app}" already holds ${MAX_CLUSTER_SOCKETS} addresses in cluster mode, the most one app may`, 'EMFILE');
+    const epoch = rec.epoch;
     const socket = await openListenSocket(toListenAddress(address));
-    if (this.apps.get(app) !== rec) {
-      socket.close(); // the app was dropped while binding
-      throw new BindError(`listen ${text}: app "${app}" left cluster mode`, 'ENOTSUP');
+    if (this.apps.get(app) !== rec || rec.epoch !== epoch) {
+      socket.close(); // the app was stopped or dropped while binding
+      throw new BindError(`listen ${text}: app "${app}" was stopped or left cluster mode`, 'ECANCELED');
     }
     try {
       chmodFor(address);

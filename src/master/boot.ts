@@ -95,6 +95,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (notice.type !== 'worker-output' || opts.echoWorkerOutput !== false) print(notice);
   });
   const attachments: Attachment[] = [{ stop: () => listeners.closeAll() }];
+  master.observe((n) => n.type === 'app-stopped' && listeners.releaseCluster(n.app));
   // Per-app log files and the `logs` verb.
   const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message), dropped: (app, stream, n) => metrics.collector.own.linesDropped(app, stream, n) });
   attachments.push(appLogs);

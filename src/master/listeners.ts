@@ -47,6 +47,11 @@ export class ListenerRegistry implements Binder {
     return this.serialized(() => this.cluster.acquire(app, address));
   }
 
+  // Closes a stopped app's cluster-mode sockets: a stopped service refuses connections.
+  releaseCluster(app: string): void {
+    this.cluster.release(app);
+  }
+
   // The sockets a cluster-mode app holds, by address key, for a worker about to spawn.
   clusterFds(app: string): { key: string; fd: number }[] {
     return this.cluster.held(app);

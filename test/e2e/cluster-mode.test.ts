@@ -44,7 +44,7 @@ function getUnix(socketPath: string): Promise<string> {
   });
 }
 
-test('the socket outlives a crash (a request sent while no worker runs waits and is served) and scaling; new workers inherit it', { timeout: 60_000 }, async () => {
+test('the socket outlives a crash (a request sent while no worker runs waits and is served) and scaling, new workers inherit it; a stop closes it', { timeout: 60_000 }, async () => {
   const port = await freePort();
   const file = writeConfig(tempDir(), { apps: [{ name: 'web', script: fixture('cluster/plain-http.cjs'), instances: 1, env: { PORT: String(port), HOST: '127.0.0.1' }, restart_delay: '1s' }] });
   const m = startMaster(['run', file]);
@@ -67,6 +67,12 @@ test('the socket outlives a crash (a request sent while no worker runs waits and
     const seen = new Set<string>();
     await waitFor('all 3 serving the port', async () => seen.add(String((await get(port)).headers['x-worker-pid'])) && seen.size === 3, 30_000, 1);
     assert.equal(m.countEvents({ event: 'worker-listen' }), 1, 'bound once for the first worker; every later one inherited it');
+    // A stopped app refuses connections; started again, it binds anew.
+    assert.equal((await cli(m.home, ['stop', 'web'])).code, 0);
+    await assert.rejects(get(port), /ECONNREFUSED/);
+    assert.equal((await cli(m.home, ['start', 'web'])).code, 0);
+    assert.equal((await get(port)).status, 200);
+    assert.equal(m.countEvents({ event: 'worker-listen', outcome: 'bound' }), 2);
   } finally {
     await stopMaster(m);
   }
