@@ -12,6 +12,8 @@ export interface ClusterEnv {
   readonly fds: Readonly<Record<string, number>>;
   // The app's stop_signal: on it the preload drains the servers it served, then lets the signal act.
   readonly signal: string;
+  // True without wait_ready: the worker is ready once a server listens (PM2's cluster mode).
+  readonly readyOnListen: boolean;
 }
 
 // The variable's value.
@@ -29,9 +31,9 @@ export function decodeClusterEnv(text: string | undefined): ClusterEnv | null {
     return null;
   }
   if (typeof raw !== 'object' || raw === null) return null;
-  const { v, fds, signal } = raw as Partial<ClusterEnv>;
+  const { v, fds, signal, readyOnListen } = raw as Partial<ClusterEnv>;
   if (v !== 1 || typeof signal !== 'string' || typeof fds !== 'object' || fds === null) return null;
   const clean: Record<string, number> = {};
   for (const [key, fd] of Object.entries(fds)) if (Number.isInteger(fd) && fd >= 3) clean[key] = fd;
-  return { v, fds: clean, signal };
+  return { v, fds: clean, signal, readyOnListen: readyOnListen === true };
 }

@@ -18,6 +18,8 @@ export interface PatchContext {
   readonly inherited: Map<string, number>;
   request(address: ClusterAddress): Promise<RawHandle>;
   readonly drains: ServedServers;
+  // Called when any server of the worker starts listening.
+  listening(): void;
 }
 
 type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
@@ -46,6 +48,7 @@ export function patchListen(ctx: PatchContext): void {
 
   const patched: Listen = function (this: net.Server, ...args: unknown[]): net.Server {
     const call = readListenCall(args, process.cwd());
+    if (!this.listening) this.once('listening', ctx.listening);
     if (call.kind === 'pass' || this.listening) return original.apply(this, args);
     if (pending.has(this)) throw Object.assign(new Error('Listen method has been called more than once without closing.'), { code: 'ERR_SERVER_ALREADY_LISTEN' });
     const rank = rankOf(call);

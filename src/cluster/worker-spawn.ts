@@ -30,5 +30,5 @@ export function clusterSpawn(host: ClusterHost | undefined, spec: AppSpec, liste
   if (listenFds.length === spec.listen.length) spec.listen.forEach((addr, i) => (fds[listenKeyFor(addr)] = 3 + i));
   const held = host.clusterFds(spec.name);
   held.forEach((h, i) => (fds[h.key] = firstFd + i));
-  return { env: { [ENV_CLUSTER]: encodeClusterEnv({ v: 1, fds, signal: spec.stop_signal }) }, fds: held.map((h) => h.fd) };
+  return { env: { [ENV_CLUSTER]: encodeClusterEnv({ v: 1, fds, signal: spec.stop_signal, readyOnListen: !spec.wait_ready }) }, fds: held.map((h) => h.fd) };
 }

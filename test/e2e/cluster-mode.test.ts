@@ -72,7 +72,7 @@ test('the socket outlives a crash (a request sent while no worker runs waits and
     await assert.rejects(get(port), /ECONNREFUSED/);
     assert.equal((await cli(m.home, ['start', 'web'])).code, 0);
     assert.equal((await get(port)).status, 200);
-    assert.equal(m.countEvents({ event: 'worker-listen', outcome: 'bound' }), 2);
+    await waitFor('bound anew', () => m.countEvents({ event: 'worker-listen', outcome: 'bound' }) === 2);
   } finally {
     await stopMaster(m);
   }
@@ -116,8 +116,10 @@ test('a unix path (relative to the worker\'s cwd) is bound by the master; an add
     await waitFor('both workers report both listens', () => [...reports(m, 1).values()].filter((l) => l.length === 2).length === 2, 20_000);
     for (const lines of reports(m, 1).values()) assert.ok(lines.every((l) => / ok /.test(l)), lines.join('\n'));
     const sock = path.join(dir, 'app.sock');
+    // The worker reports its listening before the master logs the handoff's acknowledgement.
+    await waitFor('both handoffs logged', () => m.countEvents({ event: 'worker-listen' }) === 2);
     const listens = m.events.filter((e: LogEvent) => e.event === 'worker-listen');
-    assert.deepEqual(listens.map((e) => e.address).sort(), [`unix:${sock}`, `unix:${sock}`], 'only the unix path was asked for: the port came from `listen`');
+    assert.deepEqual(listens.map((e) => e.address), [`unix:${sock}`, `unix:${sock}`], 'only the unix path was asked for: the port came from `listen`');
     assert.match(await getUnix(sock), /^#1 \d+/);
     assert.equal(statSync(sock).mode & 0o444, 0o444, 'readableAll: the master made the socket file readable by all');
     assert.match((await get(port)).body, /^#0 \d+/);
@@ -163,6 +165,27 @@ test('a worker asking for socket after socket gets at most the app\'s cap, then 
     const status = await cli(m.home, ['status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     assert.equal(workersOf(m.pid).filter((w) => w.app === 'flood').length <= 1, true);
+  } finally {
+    await stopMaster(m);
+  }
+});
+
+test('without wait_ready a cluster-mode worker is ready once it listens (as PM2 has it), not at min_uptime; with wait_ready, listening is not enough', { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const file = writeConfig(tempDir(), {
+    apps: [
+      { name: 'quick', script: fixture('cluster/plain-http.cjs'), instances: 2, min_uptime: '60s', env: { PORT: String(port), HOST: '127.0.0.1' } },
+      { name: 'waits', script: REPORTER, exec_mode: 'cluster', wait_ready: true, listen_timeout: '3s', start_retries: 0, env: { LISTENS: JSON.stringify([[0, '127.0.0.1']]) } },
+    ],
+  });
+  const m = startMaster(['run', file]);
+  try {
+    const started = await m.waitForEvent({ event: 'app-started', app: 'quick' }, { timeoutMs: 30_000 });
+    const spawned = m.findEvent({ event: 'worker-spawned', app: 'quick' })!;
+    assert.ok(Date.parse(String(started.time)) - Date.parse(String(spawned.time)) < 30_000, 'ready long before min_uptime');
+    await m.waitForEvent({ event: 'worker-listen', app: 'waits', outcome: 'bound' });
+    await m.waitForEvent({ event: 'worker-ready-timeout', app: 'waits' });
+    assert.equal(m.countEvents({ event: 'app-started', app: 'waits' }), 0);
   } finally {
     await stopMaster(m);
   }

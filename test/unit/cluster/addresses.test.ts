@@ -16,8 +16,8 @@ test('address keys: every interface, a host, IPv6, the rank of a port-0 listen, 
 });
 
 test('SUPERVISOR_CLUSTER round-trips; anything else reads as absent, and fds below 3 are dropped', () => {
-  const env = { v: 1, fds: { 'tcp:*:3000': 6, 'listen:80': 3 }, signal: 'SIGTERM' } as const;
+  const env = { v: 1, fds: { 'tcp:*:3000': 6, 'listen:80': 3 }, signal: 'SIGTERM', readyOnListen: true } as const;
   assert.deepEqual(decodeClusterEnv(encodeClusterEnv(env)), env);
   for (const bad of [undefined, '', 'x', '[]', '{"v":2,"fds":{},"signal":"SIGTERM"}', '{"v":1,"signal":"SIGTERM"}']) assert.equal(decodeClusterEnv(bad), null, String(bad));
-  assert.deepEqual(decodeClusterEnv('{"v":1,"fds":{"a":1,"b":"7","c":9},"signal":"SIGINT"}'), { v: 1, fds: { c: 9 }, signal: 'SIGINT' });
+  assert.deepEqual(decodeClusterEnv('{"v":1,"fds":{"a":1,"b":"7","c":9},"signal":"SIGINT"}'), { v: 1, fds: { c: 9 }, signal: 'SIGINT', readyOnListen: false });
 });
