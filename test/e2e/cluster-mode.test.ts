@@ -51,6 +51,7 @@ test('the socket outlives a crash (a request sent while no worker runs waits and
   try {
     await m.waitForEvent({ event: 'app-started', app: 'web' });
     await m.waitForEvent({ event: 'worker-listen', app: 'web', outcome: 'bound', address: `127.0.0.1:${port}` });
+    assert.match((await cli(m.home, ['describe', 'web'])).stdout, /^exec_mode: {3}cluster$/m, 'instances on a Node.js script: cluster mode (PM2\'s rule)');
     const [first] = pidsOfGeneration(m.pid, 1);
     assert.equal((await get(port)).headers['x-worker-pid'], String(first));
     const after = m.mark();
