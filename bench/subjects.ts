@@ -77,14 +77,10 @@ export async function startOurs(port: number, surge: number | null = null): Prom
   };
 }
 
-// PM2 cluster mode with its own PM2_HOME; reloads are `pm2 reload web`.
-export async function startPm2(port: number): Promise<Subject> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2-'));
+// PM2 with its own PM2_HOME, started with `pm2 <startArgs>`; reloads are `pm2 reload web`.
+async function pm2Subject(home: string, startArgs: string[]): Promise<Subject> {
   const env = { PM2_HOME: home };
-  const config = path.join(home, 'ecosystem.config.cjs');
-  const app = { name: 'web', script: path.join(ROOT, 'bench/apps/pm2-app.cjs'), exec_mode: 'cluster', instances: 4, wait_ready: true, listen_timeout: 5000, kill_timeout: 5000, env: { PORT: String(port) } };
-  writeFileSync(config, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
-  await run(process.execPath, [PM2, 'start', config], env);
+  await run(process.execPath, [PM2, ...startArgs], env);
   const daemonPid = Number(readFileSync(path.join(home, 'pm2.pid'), 'utf8'));
   return {
     name: 'PM2 cluster',
@@ -95,8 +91,18 @@ export async function startPm2(port: number): Promise<Subject> {
     rss: () => rssOf(daemonPid),
     async stop() {
       await run(process.execPath, [PM2, 'kill'], env);
+      rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+// PM2 cluster mode on the benchmark's app (bench/apps/pm2-app.cjs).
+export async function startPm2(port: number): Promise<Subject> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2-'));
+  const config = path.join(home, 'ecosystem.config.cjs');
+  const app = { name: 'web', script: path.join(ROOT, 'bench/apps/pm2-app.cjs'), exec_mode: 'cluster', instances: 4, wait_ready: true, listen_timeout: 5000, kill_timeout: 5000, env: { PORT: String(port) } };
+  writeFileSync(config, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  return pm2Subject(home, ['start', config]);
 }
 
 // A PM2 ecosystem file as PM2 users write it for cluster mode, for an unmodified Express app
@@ -138,22 +144,7 @@ export async function startOursOnPm2File(file: string): Promise<Subject> {
   };
 }
 
-// PM2 on the same file: `pm2 start <file> --env production`; reloads are `pm2 reload web`.
-export async function startPm2OnFile(file: string): Promise<Subject> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2-'));
-  const env = { PM2_HOME: home };
-  await run(process.execPath, [PM2, 'start', file, '--env', 'production'], env);
-  const daemonPid = Number(readFileSync(path.join(home, 'pm2.pid'), 'utf8'));
-  return {
-    name: 'PM2 cluster',
-    reloadCommand: '`pm2 reload web`',
-    async reload() {
-      return { wallMs: (await timed(() => run(process.execPath, [PM2, 'reload', 'web'], env))).ms };
-    },
-    rss: () => rssOf(daemonPid),
-    async stop() {
-      await run(process.execPath, [PM2, 'kill'], env);
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
+// PM2 on the same file: `pm2 start <file> --env production`.
+export function startPm2OnFile(file: string): Promise<Subject> {
+  return pm2Subject(mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2-')), ['start', file, '--env', 'production']);
 }
