@@ -59,12 +59,18 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 function runCourier(socket: Socket, fd: number, message: ListenHandleMessage): Promise<string | null> {
   let child: ChildProcess | undefined;
   const done = new Promise<string | null>((resolve) => {
-    child = spawn(process.execPath, [COURIER, JSON.stringify(message)], {
-      stdio: ['ignore', 'ignore', 'pipe', socket, fd],
-      env: { NODE_CHANNEL_FD: '3', NODE_CHANNEL_SERIALIZATION_MODE: 'json' },
-    });
-    // spawn() stops reading a stream it shares with a child; the master reads this one.
-    socket.resume();
+    try {
+      child = spawn(process.execPath, [COURIER, JSON.stringify(message)], {
+        stdio: ['ignore', 'ignore', 'pipe', socket, fd],
+        env: { NODE_CHANNEL_FD: '3', NODE_CHANNEL_SERIALIZATION_MODE: 'json' },
+      });
+    } catch (error) {
+      resolve(`the courier did not start: ${(error as Error).message}`);
+      return;
+    } finally {
+      // spawn() stops reading a stream it shares with a child; the master reads this one.
+      socket.resume();
+    }
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2048)));
     child.stderr!.on('error', () => undefined);

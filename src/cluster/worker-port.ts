@@ -82,7 +82,11 @@ export class ClusterPort {
     if (this.busy) return;
     this.busy = true;
     try {
-      while (!this.closed && this.queue.length > 0) await this.serve(this.queue.shift()!);
+      while (!this.closed && this.queue.length > 0) {
+        const m = this.queue.shift()!;
+        // Every request gets one answer, whatever goes wrong while serving it.
+        await this.serve(m).catch((error: Error) => this.refuse(m, 'EIO', `listen ${addressText(m.address)}: ${error.message}`));
+      }
     } finally {
       this.busy = false;
     }
