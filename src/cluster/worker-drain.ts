@@ -3,8 +3,7 @@
 // in-flight requests finish, keep-alive clients are told `Connection: close`); then, unless the
 // app listens for that signal itself, the signal is raised again and does what it would have
 // done without us. An app with its own handler keeps deciding when it exits.
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type net from 'node:net';
 import { trackForDrain } from '../sdk/drain.js';
 
@@ -31,7 +30,9 @@ export function drainOnSignal(signal: NodeJS.Signals): ServedServers {
   return {
     served(server) {
       if (!drains.has(server)) {
-        const isHttp = server instanceof http.Server || server instanceof https.Server;
+        // http.Server and https.Server both carry Node's HTTP options (and loading https here
+        // would cost every worker a TLS start-up).
+        const isHttp = 'headersTimeout' in server && 'keepAliveTimeout' in server;
         drains.set(server, isHttp ? trackForDrain(server as http.Server).drain : () => new Promise<void>((resolve) => server.close(() => resolve())));
       }
       open.add(server);
