@@ -21,8 +21,10 @@ export function drainOnSignal(signal: NodeJS.Signals): ServedServers {
   const onSignal = () => {
     if (draining) return;
     draining = true;
+    // Counted now: ours runs first, before a `once` handler of the app removes itself.
+    const appHandles = process.listenerCount(signal) > 1;
     void Promise.all([...open].map((s) => drains.get(s)!())).then(() => {
-      if (process.listenerCount(signal) > 1) return; // the app's own handler decides
+      if (appHandles) return; // the app's own handler decides when it exits
       process.off(signal, onSignal);
       process.kill(process.pid, signal);
     });

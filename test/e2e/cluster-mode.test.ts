@@ -191,3 +191,23 @@ test('without wait_ready a cluster-mode worker is ready once it listens (as PM2 
     await stopMaster(m);
   }
 });
+
+test('on SIGTERM an app without a handler drains and then dies by the signal; an app with its own (`once`) handler exits when it decides', { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const file = writeConfig(tempDir(), {
+    apps: [
+      { name: 'plain', script: fixture('cluster/plain-http.cjs'), exec_mode: 'cluster', env: { PORT: String(port), HOST: '127.0.0.1' } },
+      { name: 'own', script: fixture('cluster/own-handler.cjs'), exec_mode: 'cluster' },
+    ],
+  });
+  const m = startMaster(['run', file]);
+  await m.waitForEvent({ event: 'app-started', app: 'plain' });
+  await m.waitForEvent({ event: 'app-started', app: 'own' });
+  const after = m.mark();
+  await stopMaster(m);
+  const plain = m.findEvent({ event: 'worker-exit', app: 'plain' }, after);
+  const own = m.findEvent({ event: 'worker-exit', app: 'own' }, after);
+  assert.equal(plain?.signal, 'SIGTERM', 'no handler: the signal ends it, as without the supervisor');
+  assert.equal(own?.code, 0, 'its own handler exited 0, after its clean-up');
+  assert.ok(m.findEvent({ event: 'worker-output', app: 'own', message: 'cleaned up' }, after));
+});
