@@ -67,10 +67,10 @@ async function bench(start: (port: number) => Promise<Subject>, fixedPort?: numb
 const version = (pkg: string) => (JSON.parse(readFileSync(path.join(ROOT, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 const cpus = os.cpus();
-const environment = () => [
+const environment = (express: boolean) => [
   `machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}`,
   `load average when the run ended (1, 5, 15 min): ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}, on ${cpus.length} cores`,
-  `Node ${process.version}, graceful-supervisor ${version('.')}, PM2 ${version('node_modules/pm2')}, autocannon ${version('node_modules/autocannon')}${CASES.includes('pm2-file') ? `, Express ${version('node_modules/express')}` : ''}`,
+  `Node ${process.version}, graceful-supervisor ${version('.')}, PM2 ${version('node_modules/pm2')}, autocannon ${version('node_modules/autocannon')}${express ? `, Express ${version('node_modules/express')}` : ''}`,
 ];
 const when = () => new Date().toISOString().slice(0, 16).replace('T', ' ');
 const timing = [
@@ -107,7 +107,7 @@ if (CASES.includes('app')) {
     'The machine is shared (2 cores, several sessions at once) and autocannon runs on it too: absolute figures are',
     'noisy; compare the columns, which ran one after the other within about two minutes.',
   ].join('\n');
-  publish(renderSection(ours, pm2, setup, environment()));
+  publish(renderSection(ours, pm2, setup, environment(false)));
 }
 
 if (CASES.includes('pm2-file')) {
@@ -131,7 +131,7 @@ if (CASES.includes('pm2-file')) {
       'from the one socket the master holds (cluster mode, [protocols.md](protocols.md#cluster-mode-listen-in-every-instance)),',
       'and drains the app\'s servers on `SIGTERM`. PM2 stops an old worker with `SIGINT`, which this app does not handle.',
     ].join('\n');
-    publish(renderSection([ours], pm2, setup, environment(), '## Reload under load: a PM2 cluster-mode file, unmodified Express app'));
+    publish(renderSection([ours], pm2, setup, environment(true), '## Reload under load: a PM2 cluster-mode file, unmodified Express app'));
   } finally {
     rmSync(path.dirname(file), { recursive: true, force: true });
   }
