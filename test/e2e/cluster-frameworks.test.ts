@@ -1,15 +1,20 @@
 // Cluster mode with unmodified apps: plain `http`, Express, Koa (ESM) and Fastify (ESM), each
 // calling listen(PORT) in every instance as they do under PM2's cluster mode. N instances serve
 // one port; rolling reloads under keep-alive load fail no request; the master binds the socket
-// once and every later worker inherits it.
+// once and every later worker inherits it. And a PM2 cluster-mode file with the Express app
+// starts as PM2 users start it: `supervisor start ecosystem.config.js --env production`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
 import { freePort, get } from '../helpers/http.js';
 import { keepAliveLoad } from '../helpers/keepalive-load.js';
-import { pidsOfGeneration } from '../helpers/workers.js';
+import { environ, pidsOfGeneration, workersOf } from '../helpers/workers.js';
+import { cli } from '../helpers/cli.js';
+import { killDaemon, pidfilePid } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 
 const INSTANCES = 3;
@@ -60,3 +65,31 @@ for (const app of APPS) {
     }
   });
 }
+
+test('a PM2 cluster-mode ecosystem.config.js (exec_mode, instances 4, node_args, env_production) with an unmodified Express app: `supervisor start <file> --env production`', { timeout: 90_000 }, async () => {
+  const dir = tempDir();
+  const home = path.join(dir, 'home');
+  const port = await freePort();
+  const file = path.join(dir, 'ecosystem.config.js');
+  const app = { name: 'web', script: fixture('cluster/express-app.cjs'), exec_mode: 'cluster', instances: 4, node_args: '--max-old-space-size=256', env: { NODE_ENV: 'development', PORT: port }, env_production: { NODE_ENV: 'production', PORT: port } };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app], metrics: false }, null, 2)};\n`);
+  try {
+    const started = await cli(home, ['start', file, '--env', 'production']);
+    assert.equal(started.code, 0, started.stderr);
+    const master = pidfilePid(home)!;
+    const workers = workersOf(master);
+    assert.equal(workers.length, 4);
+    for (const w of workers) {
+      assert.equal(environ(w.pid)?.NODE_ENV, 'production');
+      assert.ok(readFileSync(`/proc/${w.pid}/cmdline`, 'utf8').split('\0').includes('--max-old-space-size=256'), 'node_args reach node');
+    }
+    const served = new Set<string>();
+    await waitFor('all 4 instances serving the one port', async () => served.add(String((await get(port)).headers['x-worker-pid'])) && served.size === 4, 30_000, 1);
+    const reloaded = await cli(home, ['reload']);
+    assert.equal(reloaded.code, 0, reloaded.stderr);
+    assert.equal((await get(port)).status, 200);
+  } finally {
+    await cli(home, ['stop']);
+    await killDaemon(home);
+  }
+});
