@@ -73,9 +73,9 @@ export const appSchema = z
     start_retries: z.number().int().min(0).max(1000).optional().meta({ description: "Restarts allowed while the app is starting (its first start, or a start after stop or fatal), before all its workers were ready, like supervisord's startretries; one more failure and the start fails. With the default backoff, 5 gives up about 4 s after the first crash.", default: DEFAULTS.start_retries }),
     restart_delay: duration.optional().describe('Fixed delay before restarting a crashed worker. Default: exponential backoff.'),
     exp_backoff_restart_delay: duration.optional().meta({ description: 'First delay of the exponential backoff (x2 each crash, capped at 30s).', default: DEFAULTS.exp_backoff_restart_delay }),
-    autorestart: z.boolean().optional().meta({ description: 'Restart workers that crash. With false, a crash leaves the worker down and the app fatal (until a reload).', default: true }),
+    autorestart: z.boolean().optional().meta({ description: 'Restart workers that exit. With false, a worker that exits stays down in its slot (status "done") while the others run, until the next reload; a crash while the app is starting fails the start.', default: true }),
     stop_exit_codes: z.union([z.number().int().min(0).max(255), z.array(z.number().int().min(0).max(255))], { error: 'expected an exit code 0-255 or a list of them' }).optional()
-      .describe('Exit codes that mean "done, do not restart".'),
+      .describe('Exit codes that mean "done, do not restart": the worker stays down in its slot (status "done") until the next reload.'),
     max_memory_restart: size.optional().describe('Gracefully replace a worker whose RSS exceeds this, e.g. "300M". Default: no limit.'),
     watch: z.union([z.boolean(), stringList], { error: 'expected true, false, a path or a list of paths' }).optional()
       .meta({ description: 'Rolling-reload the app when files under these paths change (true: its cwd).', default: false }),

@@ -34,6 +34,8 @@ export interface ConfigFile {
   // Merged into the next load, which starts when the current one is over.
   next: LoadRequest[];
   kickQueued: boolean;
+  // The next load waits for a rollout of one of its apps to end.
+  waited: boolean;
   // The config read for the load under way, while its sockets are bound.
   binding: Config | null;
   // Bumped by every load and by a forget: a result for an older token is dropped.
@@ -46,7 +48,7 @@ export interface ConfigFile {
 export function fileRecord(core: MasterCore, file: string): ConfigFile {
   let f = core.files.get(file);
   if (!f) {
-    f = { file, env: null, applied: null, lastError: null, phase: 'idle', current: [], next: [], kickQueued: false, binding: null, token: 0, preloaded: null };
+    f = { file, env: null, applied: null, lastError: null, phase: 'idle', current: [], next: [], kickQueued: false, waited: false, binding: null, token: 0, preloaded: null };
     core.files.set(file, f);
   }
   return f;

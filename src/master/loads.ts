@@ -40,17 +40,42 @@ export function requestLoad(core: MasterCore, f: ConfigFile, req: LoadRequest): 
 
 function kickLater(core: MasterCore, f: ConfigFile): void {
   if (f.phase !== 'idle' || f.kickQueued || f.next.length === 0) return;
+  if (rolloutInScope(core, f)) {
+    f.waited = true;
+    return;
+  }
   f.kickQueued = true;
   core.enqueue({ type: 'load-kick', file: f.file });
+}
+
+// Starts, in this turn, the loads that waited for a rollout to end (called after every loop
+// turn): their requests merged long ago, and a status asked for now must see the read.
+export function kickWaitingLoads(core: MasterCore, ctx: LoadContext): void {
+  for (const f of [...core.files.values()]) {
+    if (f.phase === 'idle' && !f.kickQueued && f.next.length > 0 && f.waited && !rolloutInScope(core, f)) kick(core, ctx, f);
+    else kickLater(core, f);
+  }
 }
 
 const appsInScope = (core: MasterCore, f: ConfigFile, requests: readonly LoadRequest[]) =>
   [...core.apps.values()].filter((a) => a.configFile === f.file && !a.removeWhenStopped && requests.some((r) => r.app === null || r.app === a.name));
 
+// True while an app the next load would touch is starting or rolling: the load waits for it,
+// so every reload asked for during a rollout merges into one read and one follow-up rollout
+// (reading at once would let a slow read finish after that follow-up began, and roll again).
+function rolloutInScope(core: MasterCore, f: ConfigFile): boolean {
+  return appsInScope(core, f, f.next).some((a) => a.state === 'rolling' || a.state === 'starting');
+}
+
 // Starts the load of everything merged so far.
 export function kick(core: MasterCore, ctx: LoadContext, f: ConfigFile): void {
   f.kickQueued = false;
   if (f.phase !== 'idle' || f.next.length === 0) return;
+  if (rolloutInScope(core, f)) {
+    f.waited = true;
+    return;
+  }
+  f.waited = false;
   f.current = f.next.splice(0);
   f.phase = 'reading';
   const token = ++f.token;

@@ -16,7 +16,9 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
   switch (n.type) {
     case 'worker-spawned': return { level: 'info', message: `${who(n.worker)}: started` };
     case 'worker-spawn-failed': return { level: 'error', message: `${who(n.worker)}: could not start: ${n.error}` };
-    case 'worker-state': return n.to === 'exited' || n.to === 'backoff' || n.to === 'fatal' ? null : { level: 'info', message: `${who(n.worker)}: ${n.from} -> ${n.to}${n.reason && n.to !== 'ready' ? ` (${n.reason})` : ''}` };
+    case 'worker-state':
+      if (n.to === 'done') return { level: 'info', message: `${who(n.worker)}: stays down until the app is reloaded, restarted or started (a stop_exit_codes exit, or autorestart false)` };
+      return n.to === 'exited' || n.to === 'backoff' || n.to === 'fatal' ? null : { level: 'info', message: `${who(n.worker)}: ${n.from} -> ${n.to}${n.reason && n.to !== 'ready' ? ` (${n.reason})` : ''}` };
     case 'worker-exit': {
       const how = `exited with ${exitText(n.code, n.signal)} after ${n.uptimeMs} ms`;
       if (n.outcome === 'crash') return { level: 'warn', message: `${who(n.worker)}: crashed: ${how}` };

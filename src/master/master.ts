@@ -11,7 +11,7 @@ import { fileRecord, registeredFiles } from './config-files.js';
 import { MasterCore } from './core.js';
 import type { MasterEffects, WorkerHandle } from './effects.js';
 import { EventQueue } from './event-queue.js';
-import { cancelLoads, kick, onBound, onRead, requestLoad, type Binder, type ConfigLoader, type LoadContext } from './loads.js';
+import { cancelLoads, kick, kickWaitingLoads, onBound, onRead, requestLoad, type Binder, type ConfigLoader, type LoadContext } from './loads.js';
 import type { MasterEvent, MasterRequest } from './master-events.js';
 import type { Observer } from './notices.js';
 import { done, failed, fanIn, type Outcome } from './outcome.js';
@@ -360,6 +360,7 @@ export class Master {
       for (const w of app.workers.filter((x) => x.state === 'exited')) forgetWorker(this.core, app, w);
       reconcileApp(this.core, app);
     }
+    kickWaitingLoads(this.core, this.ctx);
     if (this.core.shuttingDown && !this.stopped && [...this.core.apps.values()].every((a) => a.state === 'stopped')) {
       this.stopped = true;
       this.core.notify({ type: 'master-stopped' });

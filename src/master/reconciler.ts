@@ -35,7 +35,9 @@ export type ReconcileAction =
   | { type: 'stopped' };
 
 const serving = (w: WorkerView) => (w.state === 'starting' || w.state === 'ready') && w.stopReason === null;
-const fills = (w: WorkerView) => (serving(w) || w.state === 'backoff') && w.replacing === null;
+const fills = (w: WorkerView) => (serving(w) || w.state === 'backoff' || w.state === 'done') && w.replacing === null;
+// A slot whose worker is done (a stop_exit_code, autorestart false) stays empty: it counts as settled.
+const settled = (w: WorkerView) => (w.state === 'ready' && w.stopReason === null) || w.state === 'done';
 
 // What to do now for one app. Calling it again after carrying out the actions is safe.
 export function reconcile(app: AppView): ReconcileAction[] {
@@ -63,7 +65,7 @@ export function reconcile(app: AppView): ReconcileAction[] {
 
   // Retire: old generations once their slot's replacement is ready; slots above `instances`.
   for (const w of app.workers) {
-    if (w.state === 'backoff' && (!current(w) || w.slot >= app.instances)) {
+    if ((w.state === 'backoff' || w.state === 'done') && (!current(w) || w.slot >= app.instances)) {
       actions.push({ type: 'finish', key: w.key, reason: 'scale' });
       continue;
     }
@@ -76,7 +78,7 @@ export function reconcile(app: AppView): ReconcileAction[] {
 
   if (CONVERGING.has(app.state) && actions.length === 0) {
     const allReady = Array.from({ length: app.instances }, (_, slot) => slot).every((slot) =>
-      app.workers.some((w) => w.slot === slot && current(w) && w.state === 'ready' && w.stopReason === null),
+      app.workers.some((w) => w.slot === slot && current(w) && settled(w)),
     );
     const leftOver = app.workers.some((w) => LIVE_STATES.has(w.state) && (!current(w) || w.slot >= app.instances));
     if (allReady && !leftOver) actions.push({ type: 'converged' });
@@ -86,7 +88,7 @@ export function reconcile(app: AppView): ReconcileAction[] {
 
 function reconcileStop(app: AppView): ReconcileAction[] {
   const actions: ReconcileAction[] = app.workers
-    .filter((w) => serving(w) || w.state === 'backoff')
+    .filter((w) => serving(w) || w.state === 'backoff' || w.state === 'done')
     .map((w) => ({ type: 'finish', key: w.key, reason: 'stop' }));
   const anyLeft = app.workers.some((w) => LIVE_STATES.has(w.state) || w.state === 'backoff');
   if (!anyLeft && app.state === 'stopping') actions.push({ type: 'stopped' });

@@ -20,7 +20,7 @@ export interface WorkerStatus {
 export type AppStatusWord = 'running' | 'reloading' | 'stopping' | 'stopped' | 'fatal';
 
 const STATUS_WORD: Record<AppState, AppStatusWord> = {
-  loading: 'running', starting: 'reloading', running: 'running', rolling: 'reloading', scaling: 'running', stopping: 'stopping', stopped: 'stopped', fatal: 'fatal',
+  loading: 'reloading', starting: 'reloading', running: 'running', rolling: 'reloading', scaling: 'running', stopping: 'stopping', stopped: 'stopped', fatal: 'fatal',
 };
 
 // One app in a status snapshot.
@@ -70,7 +70,7 @@ export function statusOf(core: MasterCore): StatusReport {
         state: w.state,
         generation: w.generation,
         restarts: app.restarts.get(w.slot) ?? 0,
-        uptime_ms: w.state === 'backoff' || w.state === 'fatal' ? 0 : now - w.startedAt,
+        uptime_ms: w.state === 'backoff' || w.state === 'fatal' || w.state === 'done' ? 0 : now - w.startedAt,
         cpu: null,
         memory: null,
       })),

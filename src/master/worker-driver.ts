@@ -20,6 +20,7 @@ export function settingsOf(spec: AppSpec): LifecycleSettings {
     minUptimeMs: spec.min_uptime,
     killTimeoutMs: spec.kill_timeout,
     stopExitCodes: spec.stop_exit_codes,
+    autorestart: spec.autorestart,
   };
 }
 

@@ -1,9 +1,14 @@
 // The HTTP endpoint: GET /metrics (Prometheus text, or OpenMetrics when the Accept header
 // asks for it) and GET /healthz (200 while the master's loop answers a probe in time).
-import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MetricsSpec } from '../config/types.js';
 import { CONTENT_TYPES, formatFor } from './render.js';
+
+// node:http without its ESM facade: on Node 22 and 24 an `import` of node:http reads every
+// lazy export, WebSocket among them, which loads undici: 10 to 14 MB of the master's RSS
+// for a client it never uses (docs/benchmarks.md, "Idle memory").
+const http = process.getBuiltinModule('node:http');
 
 // A failure to listen, with a message that says what to change.
 export class MetricsListenError extends Error {
@@ -27,7 +32,7 @@ export interface MetricsEndpoint {
   close(): Promise<void>;
 }
 
-async function answer(req: http.IncomingMessage, res: http.ServerResponse, h: EndpointHandlers): Promise<void> {
+async function answer(req: IncomingMessage, res: ServerResponse, h: EndpointHandlers): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');

@@ -10,7 +10,7 @@ import { WorkerBook } from './worker-book.js';
 export const PREFIX = 'supervisor_';
 
 // The states the per-state gauge reports (an exited worker is no longer counted).
-export const GAUGE_STATES: readonly WorkerState[] = ['starting', 'ready', 'draining', 'stopping', 'backoff', 'fatal'];
+export const GAUGE_STATES: readonly WorkerState[] = ['starting', 'ready', 'draining', 'stopping', 'backoff', 'fatal', 'done'];
 // Why a worker was replaced.
 export const RESTART_REASONS = ['crash', 'memory', 'watch', 'reload', 'manual'] as const;
 // The output streams of a worker, as log line counters label them.

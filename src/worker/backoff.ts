@@ -27,8 +27,13 @@ export interface CrashStreak { readonly count: number }
 export function onCrash(streak: CrashStreak, s: BackoffSettings): { verdict: RestartVerdict; streak: CrashStreak } {
   const count = streak.count + 1;
   // Not restarting must not leave the slot to be refilled at once by the reconciler (a spawn
-  // loop with no backoff): the worker stays down, and so does its app, as for a crash loop.
-  if (!s.autorestart) return { verdict: { kind: 'fatal', reason: 'crashed, and autorestart is false' }, streak: { count } };
+  // loop with no backoff). While the app starts, the start fails (fail fast, with the cause);
+  // later the worker stays down in its slot and the app's other workers keep running, as PM2's.
+  if (!s.autorestart) {
+    return s.limitKey === 'start_retries'
+      ? { verdict: { kind: 'fatal', reason: 'crashed while the app was starting, and autorestart is false' }, streak: { count } }
+      : { verdict: { kind: 'down', reason: 'crashed, and autorestart is false' }, streak: { count } };
+  }
   if (count > s.limit) {
     const reason = s.limitKey === 'start_retries'
       ? `failed ${count} times while the app was starting (start_retries ${s.limit})`

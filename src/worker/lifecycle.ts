@@ -34,6 +34,8 @@ export interface LifecycleSettings {
   readonly minUptimeMs: number;
   readonly killTimeoutMs: number;
   readonly stopExitCodes: readonly number[];
+  // With autorestart false an exit with code 0 is done too (a one-shot job), as under PM2.
+  readonly autorestart: boolean;
 }
 
 // The result of one step: the new state and its effects, plus labels for logs and metrics.
@@ -80,10 +82,10 @@ function onExit(w: LifecycleView, e: Extract<LifecycleEvent, { type: 'exit' }>, 
   const base = { from: w.state, stopReason: w.stopReason, effects: disarmAll() };
   // A worker stopped for missing its readiness deadline failed; it backs off like a crash.
   if (w.stopReason !== null && w.stopReason !== 'ready-timeout') return { ...base, to: 'exited', outcome: 'expected' };
-  if (e.code !== null && s.stopExitCodes.includes(e.code)) return { ...base, to: 'exited', outcome: 'done' };
+  if (e.code !== null && (s.stopExitCodes.includes(e.code) || (!s.autorestart && e.code === 0))) return { ...base, to: 'done', outcome: 'done' };
   const v = e.verdict;
   if (v.kind === 'restart') return { ...base, to: 'backoff', outcome: 'crash', effects: [...disarmAll(), { type: 'arm', timer: 'backoff', ms: v.delayMs }] };
-  return { ...base, to: v.kind === 'fatal' ? 'fatal' : 'exited', outcome: 'crash' };
+  return { ...base, to: v.kind === 'fatal' ? 'fatal' : v.kind === 'down' ? 'done' : 'exited', outcome: 'crash' };
 }
 
 // The whole table. Events that make no sense in a state leave it unchanged.
@@ -115,6 +117,10 @@ export function transition(w: LifecycleView, e: LifecycleEvent, s: LifecycleSett
     case 'backoff':
       if (e.type === 'timer' && e.timer === 'backoff') return { from: 'backoff', to: 'exited', stopReason: null, effects: [] };
       if (e.type === 'finish' || e.type === 'kill') return { from: 'backoff', to: 'exited', stopReason: e.reason, effects: [{ type: 'disarm', timer: 'backoff' }] };
+      return stay(w);
+    case 'done':
+      // No process: a stop, a scale-down or the next generation retires the record at once.
+      if (e.type === 'finish' || e.type === 'kill') return { from: 'done', to: 'exited', stopReason: e.reason, effects: [] };
       return stay(w);
     case 'exited':
     case 'fatal':

@@ -27,7 +27,7 @@ test('a worker that breaks the IPC protocol is killed, logged with the reason, a
   });
   const m = startMaster(['run', file]);
   try {
-    for (const kind of Object.keys(kinds)) await m.waitForLine(new RegExp(`app bad-${kind}: all workers ready`));
+    for (const kind of Object.keys(kinds)) await m.waitForEvent({ event: 'app-started', app: `bad-${kind}` });
     const before = workersOf(m.pid);
     for (const w of before) process.kill(w.pid, 'SIGUSR2');
     for (const [kind, reason] of Object.entries(kinds)) {
@@ -69,7 +69,7 @@ test('fds passed to the master with SCM_RIGHTS over the IPC channel and the read
   const file = writeConfig(dir, { apps });
   const m = startMaster(['run', file]);
   try {
-    for (const a of apps) await m.waitForLine(new RegExp(`app ${a.name}: all workers ready`));
+    for (const a of apps) await m.waitForEvent({ event: 'app-started', app: `${a.name}` });
     const logs = path.join(m.home, 'logs');
     await waitFor('every app log file open', () => apps.every((a) => existsSync(path.join(logs, `${a.name}-out.log`)) && existsSync(path.join(logs, `${a.name}-error.log`))));
     await sleep(200);
@@ -81,7 +81,7 @@ test('fds passed to the master with SCM_RIGHTS over the IPC channel and the read
     const workers = workersOf(m.pid);
     for (const w of workers) process.kill(w.pid, 'SIGUSR2');
     try {
-      for (const a of apps) await m.waitForLine(new RegExp(`${a.name}#0 \\| fd flood done ${messages}`), 90_000);
+      for (const a of apps) await m.waitForEvent({ event: 'worker-output', app: a.name, worker: 0, message: `fd flood done ${messages}` }, { timeoutMs: 90_000 });
     } finally {
       clearInterval(sampler);
     }

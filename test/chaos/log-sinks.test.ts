@@ -18,6 +18,7 @@ import { cli } from '../helpers/cli.js';
 import { killDaemon, pidfilePid } from '../helpers/daemon.js';
 import { alive, pidsMatching } from '../helpers/procs.js';
 import { get } from '../helpers/http.js';
+import { metricsUrl } from '../helpers/metrics.js';
 import { waitFor } from '../helpers/wait.js';
 import { mb, rssOf, sampleRss } from '../helpers/rss.js';
 import { workerLines } from '../helpers/log-events.js';
@@ -87,17 +88,17 @@ test('an out_file FIFO with no reader: status, /healthz and signals keep answeri
   const m = startMaster(['run', file]);
   let reader: ReturnType<typeof spawn> | null = null;
   try {
-    const url = (await m.waitForLine(/metrics: serving http:\/\/127\.0\.0\.1:\d+\/metrics/, 20_000)).match(/127\.0\.0\.1:(\d+)/)![1]!;
-    await m.waitForLine(/app chatty: all workers ready/);
-    await m.waitForLine(/chatty#0 \| out \d+/); // the worker is writing: the master tried the FIFO
+    const url = /127\.0\.0\.1:(\d+)/.exec(await metricsUrl(m))![1]!;
+    await m.waitForEvent({ event: 'app-started', app: 'chatty' });
+    await m.waitForEvent({ event: 'worker-output', app: 'chatty', message: /^out \d+$/ }); // the worker is writing: the master tried the FIFO
     const t0 = Date.now();
     const status = await cli(m.home, ['status'], {}, 5_000);
     assert.equal(status.code, 0, `status answers: ${status.stderr}`);
     const health = await get(Number(url), '/healthz');
     assert.equal(health.status, 200, `/healthz: ${health.body}`);
-    const from = m.lines.length;
+    const from = m.mark();
     m.signal('SIGHUP');
-    await m.waitForLine(/app chatty: reload to gen 2 done/, 15_000, from);
+    await m.waitForEvent({ event: 'reload-done', app: 'chatty', generation: 2 }, { after: from, timeoutMs: 15_000 });
     const answeredMs = Date.now() - t0;
     assert.equal(m.count(/WARN log file .*out\.fifo: cannot open: ENXIO/), 1, 'the missing reader is logged once');
     // The log shipper comes back: lines flow again, with a note of what was dropped.

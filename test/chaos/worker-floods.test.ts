@@ -44,7 +44,7 @@ async function floodScenario(target: Target, id: string): Promise<void> {
   });
   const m = startMaster(['run', file]);
   try {
-    for (const app of ['web', ...flooders.map((f) => f.name)]) await m.waitForLine(new RegExp(`app ${app}: all workers ready`), 20_000);
+    for (const app of ['web', ...flooders.map((f) => f.name)]) await m.waitForEvent({ event: 'app-started', app: `${app}` }, { timeoutMs: 20_000 });
     const load = keepAliveLoad(port, 8);
     await waitFor('the load being served', () => load.stats.ok >= 20);
     const baseline = rssOf(m.pid)!;
@@ -56,10 +56,10 @@ async function floodScenario(target: Target, id: string): Promise<void> {
     for (const f of flooders) {
       const old = before.find((w) => w.app === f.name)!.pid;
       if (target === 'ipc') {
-        await m.waitForLine(new RegExp(`${f.name}#0 .*pid ${old}.*(IPC|channel)`), scale(120_000, 30_000));
+        await m.waitForEvent({ event: 'worker-broken', app: f.name, worker: 0, pid: old, reason: /IPC|channel/ }, { timeoutMs: scale(120_000, 30_000) });
         await waitFor(`a new ${f.name} worker`, () => workersOf(m.pid).some((w) => w.app === f.name && w.pid !== old), 20_000);
       } else {
-        await m.waitForLine(new RegExp(`${f.name}#0 \\| flood done`), scale(120_000, 30_000));
+        await m.waitForEvent({ event: 'worker-output', app: f.name, worker: 0, message: 'flood done' }, { timeoutMs: scale(120_000, 30_000) });
       }
     }
     const floodMs = Date.now() - t0;
@@ -70,9 +70,9 @@ async function floodScenario(target: Target, id: string): Promise<void> {
     assert.deepEqual(stats.errors, [], 'the HTTP app answered every request');
     if (target !== 'ipc') {
       for (const f of flooders) {
-        assert.equal(m.count(new RegExp(`${f.name}#0 \\| x+ \\[truncated\\]$`)), 1, `${f.name}: the long line is logged once, as truncated`);
+        assert.equal(m.countEvents({ event: 'worker-output', app: f.name, worker: 0, truncated: true, message: /^x+$/ }), 1, `${f.name}: the long line is logged once, as truncated`);
         const pid = before.find((w) => w.app === f.name)!.pid;
-        assert.equal(m.count(new RegExp(`WARN ${f.name}#0 gen 1 pid ${pid}: a ${target} line longer than 65536 bytes was cut`)), 1, `${f.name}: the master says which worker wrote it, once`);
+        assert.equal(m.countEvents({ event: 'worker-line-truncated', app: f.name, worker: 0, generation: 1, pid, stream: target, maxBytes: 65536 }), 1, `${f.name}: the master says which worker wrote it, once`);
       }
     }
     assert.ok(stats.ok > 0);

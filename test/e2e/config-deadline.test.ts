@@ -24,7 +24,7 @@ test('a never-settling .config.js: reload answers E_CONFIG naming the deadline; 
   writeFileSync(file, config(dir, '{ apps, metrics: false }'));
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app jobs: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
     writeFileSync(file, config(dir, 'new Promise(() => {})'));
     const began = Date.now();
     const reload = request(socketOf(m.home), 'reload', {}, undefined, 15_000);

@@ -69,7 +69,7 @@ test('run and check: the config runs once per call, in its own folder', { timeou
   assert.notEqual(runs()[0]!.pid, checked.pid, 'check evaluates it in a child too');
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app jobs: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
     assert.deepEqual(runs().map((r) => r.cwd), [dir, dir], 'run evaluated it once');
     assert.ok(runs().every((r) => r.pid !== m.pid));
   } finally {

@@ -31,7 +31,7 @@ test('a reload whose listen address is in use is not recorded as loaded: configs
   const m = startMaster(['run', file]);
   try {
     const url = await metricsUrl(m);
-    await m.waitForLine(/app web: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'web' });
     const series = `supervisor_config_last_reload_successful{file="${file}"}`;
     assert.equal(sample((await get(`${url}/metrics`)).body, series), 1);
     writeConfig(dir, { apps: [job(dir, 'web', { listen: `tcp://127.0.0.1:${port}` })], metrics: { host: '127.0.0.1', port: 0 } });
@@ -55,7 +55,7 @@ test('a rejected second start is not registered; later reloads work; errors do n
   const second = writeConfig(dir, { apps: [job(dir, 'api')] }, 'second.json');
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app api: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'api' });
     const rejected = await cli(m.home, ['start', second]);
     assert.notEqual(rejected.code, 0);
     assert.match(rejected.stderr, /app "api" is already defined by .*ecosystem\.json/);
@@ -89,7 +89,7 @@ test('forget <file> stops the apps of that file and drops it; the other file kee
   const other = writeConfig(dir, { apps: [job(dir, 'b', { instances: 2 })] }, 'other.json');
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app a: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'a' });
     const added = await cli(m.home, ['start', other]);
     assert.equal(added.code, 0, added.stderr);
     const a = workersOf(m.pid).filter((w) => w.app === 'a').map((w) => w.pid);

@@ -44,8 +44,8 @@ test('every error code is produced by a real master and reaches the CLI with its
   };
   const sock = socketOf(m.home);
   try {
-    await m.waitForLine(/app jobs: all workers ready/);
-    await m.waitForLine(/app deaf: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
+    await m.waitForEvent({ event: 'app-started', app: 'deaf' });
     await expect('E_VERSION', rawRequest(sock, JSON.stringify({ v: 2, id: 7, verb: 'status', args: {} })));
     await expect('E_BAD_REQUEST', rawRequest(sock, 'not json'));
     await expect('E_BAD_REQUEST', request(sock, 'scale', { app: 'jobs', instances: -1 }));

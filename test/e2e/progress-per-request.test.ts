@@ -14,9 +14,9 @@ test('two concurrent calls: `start other.json` does not print the lines of a con
   const other = writeConfig(dir, { apps: [{ name: 'slow', script: fixture('slow-boot.mjs'), args: [dir], instances: 2, wait_ready: true, env: { READY_DELAY_MS: '2500' } }] }, 'other.json');
   const m = startMaster(['run', file]);
   try {
-    await m.waitForLine(/app a: all workers ready/);
+    await m.waitForEvent({ event: 'app-started', app: 'a' });
     const start = cli(m.home, ['start', other]);
-    await m.waitForLine(/slow#1 gen 1 pid \d+: started/);
+    await m.waitForEvent({ event: 'worker-spawned', app: 'slow', worker: 1, generation: 1 });
     const stop = await cli(m.home, ['stop', 'a']);
     assert.equal(stop.code, 0, stop.stderr);
     assert.match(stop.stdout, /app a: stopped/);

@@ -35,7 +35,7 @@ test('a reload sent while the master reaps leftovers waits for the first load, t
       assert.doesNotMatch(reload.stderr, /no config loaded/);
       assert.ok(!alive(leftover.pid!), 'the reload was answered after the reap and the first load');
       // The reload was not lost: the first start and the reload merged into one read of the file.
-      await m.waitForLine(/app jobs: all workers ready/);
+      await m.waitForEvent({ event: 'app-started', app: 'jobs' });
       await waitFor('one worker', () => workersOf(m.pid).length === 1);
     } finally {
       await stopMaster(m);

@@ -135,8 +135,8 @@ test('reloads asked for at once share one read; reloads during a reload merge in
   const first = Promise.all(together).then((rs) => ({ ok: rs.every((r) => r.ok) }));
   const more = [master.reload(), master.reload(), master.reload()];
   await settle();
-  assert.equal(notices.filter((n) => n.type === 'config-loaded').length, 3, 'the three during the reload read the file once more');
-  assert.equal(notices.filter((n) => n.type === 'reload-merged').length, 1, 'and merge into one follow-up');
+  assert.equal(notices.filter((n) => n.type === 'config-loaded').length, 2, 'the three during the reload wait for it');
+  assert.equal(notices.filter((n) => n.type === 'load-merged').length, 3, 'and merge into one read');
   const finishGen = async (gen: number) => {
     for (const p of world.live(gen)) p.ready();
     await settle();
@@ -145,6 +145,7 @@ test('reloads asked for at once share one read; reloads during a reload merge in
   };
   await finishGen(2);
   assert.equal((await first).ok, true);
+  assert.equal(notices.filter((n) => n.type === 'config-loaded').length, 3, 'once the reload is done, the file is read once more');
   await finishGen(3);
   const results = await Promise.all(more);
   assert.ok(results.every((r) => r.ok));
@@ -218,8 +219,37 @@ test('autorestart false: a crash is not followed by a spawn; the start fails at 
   await world.advance(60_000);
   const r = await start;
   assert.equal(r.ok, false);
-  assert.match(r.message, /^app web did not start: worker 0 crashed, and autorestart is false; it exited with code 3/);
+  assert.match(r.message, /^app web did not start: worker 0 crashed while the app was starting, and autorestart is false; it exited with code 3/);
   assert.equal(notices.filter((n) => n.type === 'worker-spawned').length, 1);
+});
+
+test('once running, a worker that is done (autorestart false, or a stop_exit_codes exit) leaves its slot down until a reload', async () => {
+  // Before, the reconciler refilled such a slot at once, with no backoff: a spawn loop.
+  for (const app of [{ autorestart: false, exitCode: 3 }, { autorestart: false, exitCode: 0 }, { autorestart: true, stop_exit_codes: [7], exitCode: 7 }]) {
+    const { exitCode, ...keys } = app;
+    const { world, master, file, notices } = setup({ instances: 2, ...keys });
+    await started(world, master, file);
+    const down = world.live(1).find((p) => p.req.slot === 1)!;
+    down.exit(exitCode);
+    await world.advance(60_000);
+    assert.equal(notices.filter((n) => n.type === 'worker-spawned').length, 2, `${JSON.stringify(app)}: no spawn after the exit`);
+    const status = await master.status();
+    assert.equal(status.apps[0]!.state, 'running', 'the app keeps running');
+    assert.deepEqual(status.apps[0]!.workers.map((w) => [w.id, w.state]), [[0, 'ready'], [1, 'done']]);
+    const reload = master.reload();
+    await settle();
+    assert.deepEqual(world.live(2).map((p) => p.req.slot).sort(), [0, 1], 'a reload fills both slots again');
+    for (const p of world.live(2)) p.ready();
+    await settle();
+    for (const p of world.live(1)) p.exit(0);
+    const r = await reload;
+    assert.equal(r.ok, true, r.message);
+    assert.deepEqual((await master.status()).apps[0]!.workers.map((w) => [w.id, w.state, w.generation]), [[0, 'ready', 2], [1, 'ready', 2]]);
+    const stop = master.stop('web');
+    await settle();
+    for (const p of world.live()) p.exit(0);
+    assert.equal((await stop).ok, true);
+  }
 });
 
 test('a worker that stayed up min_uptime resets its crash streak', async () => {

@@ -193,3 +193,38 @@ test('a reload of an app its file no longer has is E_UNKNOWN_APP, and the app do
   await settle();
   assert.deepEqual((await master.status()).apps.map((a) => [a.name, a.state]), [['web', 'running'], ['jobs', 'running']]);
 });
+
+test('reloads asked for during a rollout wait for it, then share one read and one follow-up rollout', async () => {
+  const { loader, reads } = manualLoader();
+  const { world, master, write, notices } = setup({ loader });
+  const file = write([{ name: 'web', instances: 2 }]);
+  const start = master.start(file);
+  await turns();
+  reads[0]!.answer(await ok(file));
+  await settle();
+  for (const p of world.live()) p.ready();
+  assert.equal((await start).ok, true);
+  const first = master.reload({ reason: 'first' });
+  await turns();
+  reads[1]!.answer(await ok(file));
+  await turns();
+  assert.equal((await master.status()).apps[0]!.state, 'rolling', 'the first reload rolls');
+  const second = master.reload({ reason: 'second' });
+  const third = master.reload({ reason: 'third' });
+  await turns(8);
+  assert.equal(reads.length, 2, 'no read starts while the app rolls');
+  for (const p of world.live(2)) p.ready(); // the new generation is ready; the old one is told to exit
+  await turns(8);
+  for (const p of world.live(1)) p.exit(0);
+  await turns(8);
+  assert.equal((await first).ok, true);
+  assert.equal(reads.length, 3, 'one read for both waiting reloads, once the rollout ended');
+  reads[2]!.answer(await ok(file));
+  await turns(8);
+  for (const p of world.live(3)) p.ready();
+  await turns(8);
+  for (const p of world.live(2)) p.exit(0);
+  const [r2, r3] = await Promise.all([second, third]);
+  assert.ok(r2.ok && r3.ok, 'both waiting reloads are answered by the follow-up');
+  assert.equal(notices.filter((n) => n.type === 'reload-started').length, 3, 'start, the first reload, one follow-up');
+});

@@ -28,10 +28,11 @@ test('more than max_restarts crashes in a row is fatal', () => {
   assert.deepEqual(kinds, ['restart', 'restart', 'restart', 'fatal']);
 });
 
-test('restart_delay fixes the delay; autorestart false never restarts: the first crash is fatal', () => {
+test('restart_delay fixes the delay; autorestart false never restarts: down once started, fatal while starting', () => {
   const fixed = onCrash({ count: 5 }, { ...settings, restartDelayMs: 250 });
   assert.deepEqual(fixed.verdict, { kind: 'restart', delayMs: 250 });
-  assert.deepEqual(onCrash(STABLE, { ...settings, autorestart: false }).verdict, { kind: 'fatal', reason: 'crashed, and autorestart is false' });
+  assert.deepEqual(onCrash(STABLE, { ...settings, autorestart: false }).verdict, { kind: 'down', reason: 'crashed, and autorestart is false' });
+  assert.deepEqual(onCrash(STABLE, { ...settings, autorestart: false, limitKey: 'start_retries' }).verdict, { kind: 'fatal', reason: 'crashed while the app was starting, and autorestart is false' });
 });
 
 test('the verdict names the limit that was passed: start_retries while starting, max_restarts after', () => {

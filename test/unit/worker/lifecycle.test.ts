@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { initialEffects, transition, type LifecycleSettings } from '../../../src/worker/lifecycle.js';
 import type { WorkerState, StopReason } from '../../../src/worker/states.js';
 
-const s: LifecycleSettings = { waitReady: true, listenTimeoutMs: 5000, minUptimeMs: 1000, killTimeoutMs: 3000, stopExitCodes: [0] };
+const s: LifecycleSettings = { waitReady: true, listenTimeoutMs: 5000, minUptimeMs: 1000, killTimeoutMs: 3000, stopExitCodes: [0], autorestart: true };
 const w = (state: WorkerState, stopReason: StopReason | null = null) => ({ state, stopReason });
 const restart = { kind: 'restart', delayMs: 100 } as const;
 
@@ -67,10 +67,20 @@ test('an unexpected exit is a crash and follows the verdict', () => {
   assert.equal(n.outcome, 'crash');
 });
 
-test('an exit code listed in stop_exit_codes is done, not a crash', () => {
+test('an exit code listed in stop_exit_codes is done, not a crash: the worker stays down in its slot', () => {
   const t = transition(w('ready'), { type: 'exit', code: 0, signal: null, verdict: restart }, s);
   assert.equal(t.outcome, 'done');
-  assert.equal(t.to, 'exited');
+  assert.equal(t.to, 'done');
+});
+
+test('with autorestart false, exit 0 is done and a crash judged "down" stays down; a stop retires the record', () => {
+  const noRestart = { ...s, stopExitCodes: [], autorestart: false };
+  const zero = transition(w('ready'), { type: 'exit', code: 0, signal: null, verdict: { kind: 'down', reason: 'x' } }, noRestart);
+  assert.deepEqual([zero.to, zero.outcome], ['done', 'done']);
+  const crash = transition(w('ready'), { type: 'exit', code: 3, signal: null, verdict: { kind: 'down', reason: 'x' } }, noRestart);
+  assert.deepEqual([crash.to, crash.outcome], ['done', 'crash']);
+  assert.equal(transition(w('done'), { type: 'finish', reason: 'reload' }, s).to, 'exited');
+  assert.equal(transition(w('done'), { type: 'timer', timer: 'backoff' }, s).to, 'done');
 });
 
 test('a worker stopped for missing its deadline backs off like a crash', () => {
@@ -85,7 +95,7 @@ test('backoff ends in exited when its timer fires or when asked to stop', () => 
 });
 
 test('every state x event cell is defined, and terminal states never move', () => {
-  const states: WorkerState[] = ['starting', 'ready', 'draining', 'stopping', 'exited', 'backoff', 'fatal'];
+  const states: WorkerState[] = ['starting', 'ready', 'draining', 'stopping', 'exited', 'backoff', 'fatal', 'done'];
   const events = [
     { type: 'ready' },
     { type: 'timer', timer: 'ready' },
