@@ -73,6 +73,7 @@ export async function startOurs(port: number, surge: number | null = null): Prom
     async stop() {
       master.kill('SIGTERM');
       await exited;
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }
