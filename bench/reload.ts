@@ -1,15 +1,20 @@
-// `npm run bench:reload`: the same 4-worker HTTP app (20 ms handler) under graceful-supervisor
-// and under PM2 cluster mode, each loaded by autocannon (50 keep-alive connections, 25 s) with
-// 5 reloads during the run; writes the side-by-side table to docs/benchmarks.md.
+// `npm run bench:reload`, two cases, each with 5 reloads under autocannon (50 keep-alive
+// connections, 25 s), written side by side to docs/benchmarks.md:
+// - "app": the same 4-worker HTTP app (20 ms handler) under graceful-supervisor and under PM2
+//   cluster mode;
+// - "pm2-file": one PM2 cluster-mode ecosystem file (exec_mode "cluster", instances 4,
+//   node_args, env_production) with an unmodified Express app, started by both with
+//   `start <file> --env production`.
+// BENCH_CASES=app or BENCH_CASES=pm2-file runs one of them.
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad } from './load.js';
 import { figures, type Window } from './stats.js';
 import { renderSection, writeSection, type Column } from './report.js';
-import { ROOT, startOurs, startPm2, type Subject } from './subjects.js';
+import { ROOT, startOurs, startOursOnPm2File, startPm2, startPm2OnFile, writePm2ClusterFile, type Subject } from './subjects.js';
 
 const CONNECTIONS = 50;
 // BENCH_SECONDS/BENCH_RELOADS shorten a trial run; the documented figures use the defaults.
@@ -19,6 +24,7 @@ const FIRST_RELOAD_S = 3;
 const RELOAD_EVERY_S = 4;
 const TAIL_MS = 1000;
 const WARMUP_MS = 1000;
+const CASES = (process.env.BENCH_CASES ?? 'app,pm2-file').split(',');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,8 +36,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function bench(start: (port: number) => Promise<Subject>): Promise<Column> {
-  const port = await freePort();
+async function bench(start: (port: number) => Promise<Subject>, fixedPort?: number): Promise<Column> {
+  const port = fixedPort ?? (await freePort());
   const subject = await start(port);
   try {
     let rssMax = subject.rss();
@@ -60,39 +66,73 @@ async function bench(start: (port: number) => Promise<Subject>): Promise<Column>
 
 const version = (pkg: string) => (JSON.parse(readFileSync(path.join(ROOT, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
-process.stdout.write('graceful-supervisor...\n');
-const ours = [await bench((port) => startOurs(port))];
-await sleep(2000);
-process.stdout.write('graceful-supervisor, reload_surge 1...\n');
-ours.push(await bench((port) => startOurs(port, 1)));
-await sleep(2000);
-process.stdout.write('PM2 cluster...\n');
-const pm2 = await bench(startPm2);
-
 const cpus = os.cpus();
-const loadAtEnd = os.loadavg().map((l) => l.toFixed(1)).join(', ');
-const setup = [
-  `Run with \`npm run bench:reload\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. The same HTTP app (20 ms per request,`,
-  `4 workers, \`wait_ready\`, \`kill_timeout\` 5 s) under each supervisor, one after the other in the same run.`,
-  'Ours runs twice: with the default (the whole new generation starts at once) and with `reload_surge: 1`',
-  '(one new worker at a time, the way `pm2 reload` goes). Each run:',
+const environment = (express: boolean) => [
+  `machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}`,
+  `load average when the run ended (1, 5, 15 min): ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}, on ${cpus.length} cores`,
+  `Node ${process.version}, graceful-supervisor ${version('.')}, PM2 ${version('node_modules/pm2')}, autocannon ${version('node_modules/autocannon')}${express ? `, Express ${version('node_modules/express')}` : ''}`,
+];
+const when = () => new Date().toISOString().slice(0, 16).replace('T', ' ');
+const timing = [
   `autocannon with ${CONNECTIONS} keep-alive connections for ${SECONDS} s, and ${RELOADS} reload commands at`,
   `${FIRST_RELOAD_S} s, then every ${RELOAD_EVERY_S} s. "During reloads" is every response that completed between a reload`,
   `command's start and ${TAIL_MS / 1000} s after it returned; "steady state" is the rest, after a ${WARMUP_MS / 1000} s warm-up.`,
-  `Our app is \`examples/http-worker.js\` (SDK \`listen\` + \`drainOnShutdown\` on the master's socket); PM2's is`,
-  '`bench/apps/pm2-app.cjs` (`process.send("ready")`, `server.close()` on shutdown). The reload commands are',
-  '`supervisor reload` and `pm2 reload web`, each a separate process that returns once the reload is done, so both',
-  'wall times include a Node start-up. Latency is timed per connection as the gap since its previous',
-  'response (see `bench/load.ts`): autocannon\'s own latency figure is wrong after a `Connection: close`.',
-  '',
-  'The machine is shared (2 cores, several sessions at once) and autocannon runs on it too: absolute figures are',
-  'noisy; compare the columns, which ran one after the other within about two minutes.',
-].join('\n');
-const env = [
-  `machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}`,
-  `load average when the run ended (1, 5, 15 min): ${loadAtEnd}, on 2 cores`,
-  `Node ${process.version}, graceful-supervisor ${version('.')}, PM2 ${version('node_modules/pm2')}, autocannon ${version('node_modules/autocannon')}`,
 ];
-const section = renderSection(ours, pm2, setup, env);
-writeSection(path.join(ROOT, 'docs/benchmarks.md'), section);
-process.stdout.write(`\n${section}\nwritten to docs/benchmarks.md\n`);
+const publish = (section: string) => {
+  writeSection(path.join(ROOT, 'docs/benchmarks.md'), section);
+  process.stdout.write(`\n${section}\nwritten to docs/benchmarks.md\n`);
+};
+
+if (CASES.includes('app')) {
+  process.stdout.write('graceful-supervisor...\n');
+  const ours = [await bench((port) => startOurs(port))];
+  await sleep(2000);
+  process.stdout.write('graceful-supervisor, reload_surge 1...\n');
+  ours.push(await bench((port) => startOurs(port, 1)));
+  await sleep(2000);
+  process.stdout.write('PM2 cluster...\n');
+  const pm2 = await bench(startPm2);
+  const setup = [
+    `Run with \`npm run bench:reload\` on ${when()} UTC. The same HTTP app (20 ms per request,`,
+    `4 workers, \`wait_ready\`, \`kill_timeout\` 5 s) under each supervisor, one after the other in the same run.`,
+    'Ours runs twice: with the default (the whole new generation starts at once) and with `reload_surge: 1`',
+    '(one new worker at a time, the way `pm2 reload` goes). Each run:',
+    ...timing,
+    `Our app is \`examples/http-worker.js\` (SDK \`listen\` + \`drainOnShutdown\` on the master's socket); PM2's is`,
+    '`bench/apps/pm2-app.cjs` (`process.send("ready")`, `server.close()` on shutdown). The reload commands are',
+    '`supervisor reload` and `pm2 reload web`, each a separate process that returns once the reload is done, so both',
+    'wall times include a Node start-up. Latency is timed per connection as the gap since its previous',
+    'response (see `bench/load.ts`): autocannon\'s own latency figure is wrong after a `Connection: close`.',
+    '',
+    'The machine is shared (2 cores, several sessions at once) and autocannon runs on it too: absolute figures are',
+    'noisy; compare the columns, which ran one after the other within about two minutes.',
+  ].join('\n');
+  publish(renderSection(ours, pm2, setup, environment(false)));
+}
+
+if (CASES.includes('pm2-file')) {
+  if (CASES.includes('app')) await sleep(2000);
+  const port = await freePort();
+  const file = writePm2ClusterFile(port);
+  try {
+    process.stdout.write('graceful-supervisor on the PM2 file...\n');
+    const ours = await bench(() => startOursOnPm2File(file), port);
+    await sleep(2000);
+    process.stdout.write('PM2 on the PM2 file...\n');
+    const pm2 = await bench(() => startPm2OnFile(file), port);
+    const setup = [
+      `Run with \`npm run bench:reload\` on ${when()} UTC. One PM2 ecosystem file as PM2 users write it for cluster`,
+      'mode (`bench/subjects.ts`, `writePm2ClusterFile`: `exec_mode: "cluster"`, `instances: 4`, `node_args`, `env` and',
+      '`env_production` with the port) and an unmodified Express app (`bench/apps/express-app.cjs`: `app.listen(PORT)` in',
+      'every instance, a 20 ms handler, no readiness signal, no shutdown handler, no SDK). Both supervisors start this',
+      'very file with `start ecosystem.config.js --env production` (ours as a daemon), one after the other. Each run:',
+      ...timing,
+      'Here every worker calls `app.listen(PORT)`: PM2\'s cluster module shares the port, and ours serves the call',
+      'from the one socket the master holds (cluster mode, [protocols.md](protocols.md#cluster-mode-listen-in-every-instance)),',
+      'and drains the app\'s servers on `SIGTERM`. PM2 stops an old worker with `SIGINT`, which this app does not handle.',
+    ].join('\n');
+    publish(renderSection([ours], pm2, setup, environment(true), '## Reload under load: a PM2 cluster-mode file, unmodified Express app'));
+  } finally {
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}

@@ -14,7 +14,8 @@ export interface Column {
   readonly rssMaxBytes: number;
 }
 
-const HEADING = '## Reload under load';
+// The heading of the section bench:reload writes for its first case (the same app under each).
+export const HEADING = '## Reload under load';
 
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
 const list = (xs: number[]) => `${xs.map((v) => v.toFixed(0)).join(', ')} ms`;
@@ -39,12 +40,12 @@ function checksFor(ours: Column, pm2: Column): [string, boolean, string][] {
 }
 
 // The Markdown of the section: one column per run of ours, then PM2's.
-export function renderSection(ours: Column[], pm2: Column, setup: string, env: string[]): string {
+export function renderSection(ours: Column[], pm2: Column, setup: string, env: string[], heading = HEADING): string {
   const all = [...ours, pm2];
   const row = (label: string, cell: (c: Column) => string, target = '') => `| ${label} | ${all.map(cell).join(' | ')} | ${target} |`;
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
   return [
-    HEADING,
+    heading,
     '',
     setup,
     '',
@@ -74,15 +75,17 @@ export function renderSection(ours: Column[], pm2: Column, setup: string, env: s
   ].join('\n');
 }
 
-// Puts `section` into `file` in place of an earlier "Reload under load" section.
+// Puts `section` into `file` in place of an earlier section with the same heading (its first line).
 export function writeSection(file: string, section: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = old.indexOf(HEADING);
+  const heading = section.slice(0, section.indexOf('\n'));
+  const at = old.indexOf(`\n${heading}\n`);
+  const start = at < 0 ? -1 : at + 1;
   let text: string;
   if (start < 0) text = `${old.trimEnd()}\n\n${section}`;
   else {
-    const next = old.indexOf('\n## ', start + HEADING.length);
+    const next = old.indexOf('\n## ', start + heading.length);
     text = old.slice(0, start) + section + (next < 0 ? '' : `\n${old.slice(next + 1)}`);
   }
   writeFileSync(file, text.trimEnd() + '\n');

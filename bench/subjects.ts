@@ -1,7 +1,7 @@
 // The two supervisors under test, behind one small interface: start the 4-worker HTTP app
 // on a port, run one reload command, read the master's (daemon's) RSS, stop.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,18 +73,15 @@ export async function startOurs(port: number, surge: number | null = null): Prom
     async stop() {
       master.kill('SIGTERM');
       await exited;
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }
 
-// PM2 cluster mode with its own PM2_HOME; reloads are `pm2 reload web`.
-export async function startPm2(port: number): Promise<Subject> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2-'));
+// PM2 with its own PM2_HOME, started with `pm2 <startArgs>`; reloads are `pm2 reload web`.
+async function pm2Subject(home: string, startArgs: string[]): Promise<Subject> {
   const env = { PM2_HOME: home };
-  const config = path.join(home, 'ecosystem.config.cjs');
-  const app = { name: 'web', script: path.join(ROOT, 'bench/apps/pm2-app.cjs'), exec_mode: 'cluster', instances: 4, wait_ready: true, listen_timeout: 5000, kill_timeout: 5000, env: { PORT: String(port) } };
-  writeFileSync(config, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
-  await run(process.execPath, [PM2, 'start', config], env);
+  await run(process.execPath, [PM2, ...startArgs], env);
   const daemonPid = Number(readFileSync(path.join(home, 'pm2.pid'), 'utf8'));
   return {
     name: 'PM2 cluster',
@@ -95,6 +92,60 @@ export async function startPm2(port: number): Promise<Subject> {
     rss: () => rssOf(daemonPid),
     async stop() {
       await run(process.execPath, [PM2, 'kill'], env);
+      rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+// PM2 cluster mode on the benchmark's app (bench/apps/pm2-app.cjs).
+export async function startPm2(port: number): Promise<Subject> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2-'));
+  const config = path.join(home, 'ecosystem.config.cjs');
+  const app = { name: 'web', script: path.join(ROOT, 'bench/apps/pm2-app.cjs'), exec_mode: 'cluster', instances: 4, wait_ready: true, listen_timeout: 5000, kill_timeout: 5000, env: { PORT: String(port) } };
+  writeFileSync(config, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  return pm2Subject(home, ['start', config]);
+}
+
+// A PM2 ecosystem file as PM2 users write it for cluster mode, for an unmodified Express app
+// (bench/apps/express-app.cjs): exec_mode "cluster", instances 4, node_args, env_production.
+// Both supervisors start this very file with `--env production`.
+export function writePm2ClusterFile(port: number): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2file-'));
+  const file = path.join(dir, 'ecosystem.config.js');
+  const app = {
+    name: 'web',
+    script: path.join(ROOT, 'bench/apps/express-app.cjs'),
+    exec_mode: 'cluster',
+    instances: 4,
+    node_args: '--max-old-space-size=256',
+    env: { NODE_ENV: 'development', PORT: port },
+    env_production: { NODE_ENV: 'production', PORT: port },
+  };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] }, null, 2)};\n`);
+  return file;
+}
+
+// graceful-supervisor's daemon on the PM2 file: `supervisor start <file> --env production`.
+export async function startOursOnPm2File(file: string): Promise<Subject> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-home-'));
+  const env = { SUPERVISOR_HOME: home };
+  await run(CLI, ['start', file, '--env', 'production'], env);
+  const daemonPid = Number(readFileSync(path.join(home, 'supervisor.pid'), 'utf8'));
+  return {
+    name: 'graceful-supervisor',
+    reloadCommand: '`supervisor reload`',
+    async reload() {
+      return { wallMs: (await timed(() => run(process.execPath, [CLI, 'reload'], env))).ms };
+    },
+    rss: () => rssOf(daemonPid),
+    async stop() {
+      await run(process.execPath, [CLI, 'stop'], env);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+// PM2 on the same file: `pm2 start <file> --env production`.
+export function startPm2OnFile(file: string): Promise<Subject> {
+  return pm2Subject(mkdtempSync(path.join(os.tmpdir(), 'gs-bench-pm2-')), ['start', file, '--env', 'production']);
 }

@@ -12,7 +12,7 @@ export interface DescribeOptions extends MasterCallOptions { readonly json?: boo
 // What the master answers to `describe`.
 interface Described { app: AppStatusReport; spec: DescribedSpec; last_exit: LastExit | null; logs: { out: string; error: string; combined: string | null } }
 
-const SPEC_ORDER: readonly (keyof DescribedSpec)[] = ['script', 'args', 'cwd', 'interpreter', 'interpreter_args', 'instances', 'env_names', 'listen', 'wait_ready', 'listen_timeout', 'kill_timeout', 'stop_signal', 'min_uptime', 'max_restarts', 'autorestart', 'max_memory_restart', 'cron_restart', 'watch'];
+const SPEC_ORDER: readonly (keyof DescribedSpec)[] = ['script', 'args', 'cwd', 'interpreter', 'interpreter_args', 'instances', 'exec_mode', 'env_names', 'listen', 'wait_ready', 'listen_timeout', 'kill_timeout', 'stop_signal', 'min_uptime', 'max_restarts', 'autorestart', 'max_memory_restart', 'cron_restart', 'watch'];
 
 function value(v: unknown): string {
   if (Array.isArray(v)) return v.length ? v.join(' ') : '-';

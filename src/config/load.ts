@@ -29,7 +29,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   const shape = validateShape(raw, found, envName);
   const issues: ConfigIssue[] = found.errors;
   // Cross-app and file checks run on every app that is valid on its own, so one pass reports all.
-  const specs = shape.validApps.map(({ index, app }) => ({ index, spec: normalizeApp(app, path.dirname(absolute), `apps[${index}]`, issues) }));
+  const specs = shape.validApps.map(({ index, app }) => ({ index, spec: normalizeApp(app, path.dirname(absolute), `apps[${index}]`, issues, found.warnings) }));
   validateSemantics(specs, issues);
   validateFiles(specs, issues);
   if (!shape.input || issues.length) throw new ConfigError(absolute, inFileOrder(issues), found.warnings);

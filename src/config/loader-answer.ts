@@ -32,6 +32,7 @@ const APP: Record<keyof AppSpec, Check> = {
   gid: orNull((v) => str(v) || int(v)), listen: list(listen), stop_signal: str, kill_group: bool, reload_surge: orNull(int), ipc: bool,
   max_line_length: int, max_log_size: orNull(int), max_log_files: int,
   cron_restart: orNull(str), watch_options: record((v) => typeof v === 'boolean' || num(v) || record(num)(v)), instance_var: str, increment_var: orNull(str),
+  exec_mode: (v) => v === 'fork' || v === 'cluster',
 };
 const issue = shape({ path: str, message: str });
 const config = shape({

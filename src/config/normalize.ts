@@ -8,6 +8,7 @@ import { parseDuration, parseSize } from './units.js';
 import { parseListenAddress } from './listen-address.js';
 import type { ConfigIssue } from './errors.js';
 import { DEFAULTS } from './defaults.js';
+import { clusterWish, execModeOf, hasNodeShebang } from './exec-mode.js';
 
 // Re-exported so existing imports keep working; the values live in defaults.ts.
 export { DEFAULTS };
@@ -62,10 +63,14 @@ function isNode(interpreter: string | null): boolean {
   return interpreter !== null && /(^|\/)node(js)?$/.test(interpreter);
 }
 
-// One app, normalized against the directory of the file it came from. Issues go to `issues`.
-export function normalizeApp(input: AppInput, baseDir: string, at: string, issues: ConfigIssue[]): AppSpec {
+// One app, normalized against the directory of the file it came from. Issues go to `issues`,
+// warnings (a cluster mode that cannot be had) to `warnings`.
+export function normalizeApp(input: AppInput, baseDir: string, at: string, issues: ConfigIssue[], warnings: ConfigIssue[] = []): AppSpec {
   const cwd = path.resolve(baseDir, input.cwd ?? '.');
-  const interpreter = interpreterFor(input, cwd);
+  const wish = clusterWish(input);
+  let interpreter = interpreterFor(input, cwd);
+  // In cluster mode PM2 runs any script with node; an executable one whose #! line is node too.
+  if (wish !== null && interpreter === null && input.interpreter === undefined && input.script.includes('/') && hasNodeShebang(path.resolve(cwd, input.script))) interpreter = 'node';
   const instances = instancesOf(input.instances);
   const listen = (Array.isArray(input.listen) ? input.listen : input.listen === undefined ? [] : [input.listen]).flatMap((value, i) => {
     const parsed = parseListenAddress(value, baseDir);
@@ -118,6 +123,7 @@ export function normalizeApp(input: AppInput, baseDir: string, at: string, issue
     instance_var: input.instance_var ?? 'NODE_APP_INSTANCE',
     increment_var: input.increment_var ?? null,
     ipc: isNode(interpreter),
+    exec_mode: execModeOf(wish, isNode(interpreter), input, at, warnings),
   };
 }
 

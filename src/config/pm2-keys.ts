@@ -25,9 +25,6 @@ const honoured = (how: string): Pm2Treatment => ({ kind: 'honoured', how });
 const ignored = (advice: string): Pm2Treatment => ({ kind: 'ignored', advice });
 const refused = (advice: string): Pm2Treatment => ({ kind: 'refused', advice });
 
-// The advice for exec_mode until cluster mode lands (CL owns this entry).
-const EXEC_MODE_ADVICE = 'remove it: every instance is its own supervised process (like fork mode); to share a port across instances, set "listen" and take the inherited socket';
-
 const PM2_IO = ignored('remove it: PM2.io monitoring has no equivalent; metrics are on the Prometheus endpoint ("metrics")');
 
 // The app keys PM2 knows (its lib/API/schema.json, with aliases), in PM2's order.
@@ -89,7 +86,7 @@ export const PM2_APP_KEYS: Readonly<Record<string, Pm2Treatment>> = {
   min_uptime: same(),
   max_restarts: same(),
   execute_command: ignored('remove it: a script is run as given'),
-  exec_mode: refused(EXEC_MODE_ADVICE),
+  exec_mode: same('"cluster" serves every instance\'s server.listen(port) from one socket the master holds, and is the default for a Node.js script with `instances` (PM2\'s rule, but not when `listen` is set); a script that is not Node.js runs in fork mode with a warning'),
   force: ignored('remove it: an app name runs once per master; give a second copy another name'),
   append_env_to_name: honoured('with --env <name>, the app runs as "<app>-<name>"'),
   post_update: ignored('remove it: run those commands in your deploy script, then `supervisor reload`'),
@@ -132,15 +129,6 @@ function asAdvice(t: Pm2Treatment): Pm2KeyAdvice | null {
 // The advice for a PM2 key found in an app entry, or null if it is not one we refuse or ignore.
 export function pm2AppKey(key: string): Pm2KeyAdvice | null {
   return Object.hasOwn(PM2_APP_KEYS, key) ? asAdvice(PM2_APP_KEYS[key]!) : null;
-}
-
-// The advice for a PM2 key with its value: `exec_mode: "fork"` is what we always do, so it
-// is only ignored with a warning, and most PM2 files start unchanged; "cluster" stays an error.
-export function pm2AppKeyWithValue(key: string, value: unknown): Pm2KeyAdvice | null {
-  if (key === 'exec_mode' && (value === 'fork' || value === 'fork_mode')) {
-    return { severity: 'warning', advice: 'remove it: every instance is its own supervised process, as in PM2\'s fork mode' };
-  }
-  return pm2AppKey(key);
 }
 
 // The advice for a PM2 key found at the top level of the file.

@@ -19,7 +19,7 @@ function status(t: Pm2Treatment): string {
 
 // The table of every PM2 app key, then the top-level ones.
 export function pm2KeyRows(): string[] {
-  const rows = Object.entries(PM2_APP_KEYS).map(([key, t]) => `| \`${key}\` | ${cell(key === 'exec_mode' ? 'see [Cluster mode](#cluster-mode-exec_mode-cluster): `"fork"` is ignored with a warning, `"cluster"` is **refused**' : status(t))} |`);
+  const rows = Object.entries(PM2_APP_KEYS).map(([key, t]) => `| \`${key}\` | ${cell(key === 'exec_mode' ? `${status(t)}; see [Cluster mode](#cluster-mode-exec_mode-cluster)` : status(t))} |`);
   rows.push('| `env_<name>` | same: selected with `--env <name>` and merged over `env`, kept for every reload; a string instead of a block is ignored with a warning, as PM2 ignores it |');
   return rows;
 }

@@ -111,6 +111,8 @@ export const appSchema = z
     watch_options: watchOptionsSchema.optional().describe('chokidar options for watch (PM2\'s key): usePolling, interval, binaryInterval, followSymlinks, depth, awaitWriteFinish, atomic, alwaysStat, ignorePermissionErrors.'),
     instance_var: envName.optional().meta({ description: 'The variable that gets the worker id (0..N-1) instead of NODE_APP_INSTANCE.', default: 'NODE_APP_INSTANCE' }),
     increment_var: envName.optional().describe('A variable set to its env value (0 when unset) plus the worker id, e.g. "PORT" gives 3000, 3001, ...'),
+    exec_mode: z.enum(['fork', 'cluster', 'fork_mode', 'cluster_mode'], { error: 'expected "fork" or "cluster" (or PM2\'s "fork_mode", "cluster_mode")' }).optional()
+      .describe('PM2\'s cluster mode, for Node.js apps: "cluster" lets every instance call server.listen(port) on one port; the master binds it once, hands it to each worker and keeps it across reloads (docs/protocols.md). Default: "cluster" for a Node.js script with `instances` and no `listen` (PM2\'s rule), else "fork": each instance binds what it binds.'),
   })
   .strict()
   .meta({ patternProperties: { [ENV_BLOCK_KEY.source]: { ...jsonSchemaOf(envMap), description: 'Environment block selected with --env <name>, merged over env.' } } });

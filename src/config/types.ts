@@ -72,6 +72,8 @@ export interface AppSpec {
   readonly increment_var: string | null;
   // True when the worker is a Node program and gets an IPC channel.
   readonly ipc: boolean;
+  // "cluster": the worker's listen() calls are served from sockets the master holds (src/cluster).
+  readonly exec_mode: 'fork' | 'cluster';
 }
 
 // Where the metrics endpoint listens, or null when it is off.

@@ -6,7 +6,7 @@ import { formatPath, type ConfigIssue } from './errors.js';
 import { describeValue, pushIssue, valueAt, type Findings, type ZodIssue } from './issue-text.js';
 import type { AppSpec } from './types.js';
 import { listenKey } from './listen-address.js';
-import { pm2AppKey, pm2AppKeyWithValue, pm2RootKey } from './pm2-keys.js';
+import { pm2AppKey, pm2RootKey } from './pm2-keys.js';
 import { closestKey } from './suggest.js';
 import { translatePm2 } from './pm2-translate.js';
 import { appsWithNul } from './nul-check.js';
@@ -38,7 +38,7 @@ function prepareApps(raw: Record<string, unknown>, envName: string | null, out: 
     if (!isObject(app)) return app;
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(app)) {
-      const pm2 = Object.hasOwn(appSchema.shape, key) ? null : pm2AppKeyWithValue(key, value);
+      const pm2 = Object.hasOwn(appSchema.shape, key) ? null : pm2AppKey(key);
       if (pm2?.severity === 'warning') {
         out.warnings.push({ path: formatPath(['apps', i, key]), message: `PM2 key "${key}" is not supported and is ignored: ${pm2.advice}` });
         continue;

@@ -85,7 +85,7 @@ export interface BootedMaster {
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
   const groups = new ProcessGroups((message) => log('warn', message));
-  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups })), {
+  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups, cluster: listeners })), {
     insecureConfig: opts.insecureConfig ?? false,
     binder: listeners,
     errorLogOf: (app) => appLogPath(master, opts.home.logs, app, 'stderr'),
@@ -104,6 +104,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     if (notice.type !== 'worker-output' || opts.echoWorkerOutput !== false) print(notice);
   });
   const attachments: Attachment[] = [{ stop: () => listeners.closeAll() }];
+  master.observe((n) => n.type === 'app-stopped' && listeners.releaseCluster(n.app));
   // Per-app log files and the `logs` verb.
   const appLogs = attachAppLogs(master, opts.home.logs, { json: opts.jsonLogs, warn: (message) => log('warn', message), dropped: (app, stream, n) => metrics.collector.own.linesDropped(app, stream, n) });
   attachments.push(appLogs);

@@ -3,6 +3,7 @@
 import type { AppSpec } from '../config/types.js';
 import type { MasterToWorker } from '../protocol/ipc.js';
 import type { OutputFlow } from '../worker/output-pump.js';
+import type { ListenReport } from '../cluster/worker-port.js';
 
 // A running worker process, as the master sees it.
 export interface WorkerHandle {
@@ -23,6 +24,8 @@ export interface WorkerCallbacks {
   // The worker broke its channel (a message over the cap, malformed, an unknown version);
   // it is being killed, and its exit goes through the crash policy.
   broken?: (reason: string) => void;
+  // A cluster-mode worker's listen request was served or refused (src/cluster/worker-port.ts).
+  listen?: (report: ListenReport) => void;
 }
 
 // More about one output line: cut at max_line_length (`first`: the first such line of its

@@ -54,13 +54,20 @@ const HELPER = fileURLToPath(new URL('./listen-helper.js', import.meta.url));
 export interface ListenSocket {
   readonly address: ListenAddress;
   readonly fd: number;
+  // The TCP port it is bound to (the one the kernel picked for port 0); null for a unix socket.
+  readonly port: number | null;
   // The LISTEN_FDNAMES entry (systemd forbids ':' in names).
   readonly name: string;
   close(): void;
 }
 
-// Why binding an address failed, as one line naming the address.
-export class BindError extends Error {}
+// Why binding an address failed, as one line naming the address; `code` is the errno name
+// when the kernel refused (EADDRINUSE, EACCES, ...).
+export class BindError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
 
 function describe(errno: number, addr: ListenAddress): string {
   const code = getSystemErrorName(errno);
@@ -94,6 +101,8 @@ async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
   const create = createServerHandle(addr);
   let handle: ServerHandle | number;
   if (addr.kind === 'unix') handle = create(addr.path, -1, -1);
+  // Every interface, as a listen(port) without a host binds: "::" (dual stack), else 0.0.0.0.
+  else if (addr.host === '*') handle = create(null as unknown as string, addr.port, 4);
   else {
     const ip = net.isIP(addr.host)
       ? { address: addr.host, family: net.isIP(addr.host) }
@@ -103,14 +112,21 @@ async function bindHandle(addr: ListenAddress): Promise<ServerHandle> {
     if (!ip) throw new BindError(`cannot bind ${addr.text}: host "${addr.host}" does not resolve`);
     handle = create(ip.address, addr.port, ip.family);
   }
-  if (typeof handle === 'number') throw new BindError(`cannot bind ${addr.text}: ${describe(handle, addr)}`);
+  if (typeof handle === 'number') throw new BindError(`cannot bind ${addr.text}: ${describe(handle, addr)}`, getSystemErrorName(handle));
   // libuv reports EADDRINUSE from bind() late; getsockname returns that delayed error.
   const err = handle.getsockname?.({}) ?? 0;
   if (err < 0) {
     handle.close();
-    throw new BindError(`cannot bind ${addr.text}: ${describe(err, addr)}`);
+    throw new BindError(`cannot bind ${addr.text}: ${describe(err, addr)}`, getSystemErrorName(err));
   }
   return handle;
+}
+
+function boundPort(handle: ServerHandle, addr: ListenAddress): number | null {
+  if (addr.kind === 'unix') return null;
+  const out: { port?: number } = {};
+  handle.getsockname?.(out);
+  return out.port ?? addr.port;
 }
 
 // Runs the listen helper on `fd`; null on success, else what went wrong.
@@ -139,6 +155,7 @@ export async function openListenSocket(addr: ListenAddress): Promise<ListenSocke
   return {
     address: addr,
     fd: handle.fd,
+    port: boundPort(handle, addr),
     name: fdName(addr),
     close() {
       if (closed) return;

@@ -1,8 +1,12 @@
 // The listener registry: the master binds each app's `listen` addresses once, before the
 // app's first workers spawn, and keeps them open across reloads, scaling and crashes.
 // Sockets close only when their app is removed (or drops the address) or the master stops.
+// It also holds the sockets of cluster-mode apps (src/cluster/cluster-sockets.ts), bound when
+// a worker's listen() asks, so that the two kinds never claim one port or path.
 import { listenKey } from '../config/listen-address.js';
 import type { Config } from '../config/types.js';
+import type { ClusterAddress } from '../protocol/ipc.js';
+import { ClusterSockets, type Acquired } from '../cluster/cluster-sockets.js';
 import { BindError, openListenSocket, type ListenSocket } from './listen-socket.js';
 import type { Binder } from './loads.js';
 
@@ -16,20 +20,41 @@ interface Entry {
 export class ListenerRegistry implements Binder {
   private readonly byKey = new Map<string, Entry>();
   private readonly order = new Map<string, string[]>();
-  // Binds of two files run one after the other, so they never race for one address.
-  private serial: Promise<void> = Promise.resolve();
+  private readonly cluster = new ClusterSockets((conflict) => this.byKey.get(conflict));
+  // Binds of two files (and cluster-mode binds) run one after the other, never racing for one address.
+  private serial: Promise<unknown> = Promise.resolve();
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
 
   // Binds what the apps of `config` (all, or the named ones) need and closes what they dropped.
   // Rejects with a one-line BindError when a bind fails, closing what this call opened.
   prepare(config: Config, only: ReadonlySet<string> | null): Promise<void> {
-    const run = this.serial.then(() => this.bind(config, only));
-    this.serial = run.catch(() => undefined);
-    return run;
+    return this.serialized(() => this.bind(config, only));
   }
 
   // Closes the sockets of a forgotten file's apps.
   release(file: string): void {
     for (const [key, e] of [...this.byKey]) if (e.file === file) this.close(key);
+    for (const app of this.cluster.appsOf(file)) this.cluster.drop(app);
+  }
+
+  // The socket for a cluster-mode worker's listen() (see ClusterSockets.acquire).
+  acquire(app: string, address: ClusterAddress): Promise<Acquired> {
+    return this.serialized(() => this.cluster.acquire(app, address));
+  }
+
+  // Closes a stopped app's cluster-mode sockets: a stopped service refuses connections.
+  releaseCluster(app: string): void {
+    this.cluster.release(app);
+  }
+
+  // The sockets a cluster-mode app holds, by address key, for a worker about to spawn.
+  clusterFds(app: string): { key: string; fd: number }[] {
+    return this.cluster.held(app);
   }
 
   private async bind(config: Config, only: ReadonlySet<string> | null): Promise<void> {
@@ -44,6 +69,8 @@ export class ListenerRegistry implements Binder {
           keys.push(key);
           const held = this.byKey.get(key);
           if (held && held.file !== config.file) throw new BindError(`cannot bind ${addr.text} for app "${spec.name}": app "${held.app}" of ${held.file} holds it`);
+          const clustered = this.cluster.holder(key);
+          if (clustered && clustered.app !== spec.name) throw new BindError(`cannot bind ${addr.text} for app "${spec.name}": app "${clustered.app}" of ${clustered.file} holds it in cluster mode`);
           if (held && held.socket.address.text === addr.text) continue;
           if (held) this.close(key);
           const socket = await openListenSocket(addr).catch((error: Error) => {
@@ -68,6 +95,14 @@ export class ListenerRegistry implements Binder {
     for (const [key, e] of [...this.byKey]) {
       if (e.file === config.file && !kept.has(key) && (only === null || only.has(e.app))) this.close(key);
     }
+    for (const spec of apps) {
+      if (spec.exec_mode === 'cluster') this.cluster.enroll(spec.name, config.file);
+      else this.cluster.drop(spec.name);
+    }
+    if (only === null) {
+      const names = new Set(config.apps.map((a) => a.name));
+      for (const app of this.cluster.appsOf(config.file)) if (!names.has(app)) this.cluster.drop(app);
+    }
   }
 
   // The fds (in the app's `listen` order) and their names, for a worker about to spawn.
@@ -80,6 +115,7 @@ export class ListenerRegistry implements Binder {
   closeAll(): void {
     for (const key of [...this.byKey.keys()]) this.close(key);
     this.order.clear();
+    this.cluster.closeAll();
   }
 
   private close(key: string): void {

@@ -28,6 +28,9 @@ export function describeNotice(n: MasterNotice): { level: 'info' | 'warn' | 'err
     case 'worker-line-truncated': return { level: 'warn', message: `${who(n.worker)}: a ${n.stream} line longer than ${n.maxBytes} bytes was cut (max_line_length); later ones are counted in supervisor_log_lines_truncated_total` };
     case 'worker-ready-timeout': return { level: 'warn', message: `${who(n.worker)}: not ready within ${n.afterMs} ms (listen_timeout)` };
     case 'worker-broken': return { level: 'error', message: `${who(n.worker)}: broken, killing it: ${n.reason}` };
+    case 'worker-listen': return n.outcome === 'failed'
+      ? { level: 'warn', message: `${who(n.worker)}: listen on ${n.address} failed: ${n.error ?? 'unknown error'}` }
+      : { level: 'info', message: `${who(n.worker)}: listening on ${n.address}${n.port !== null && n.address.endsWith(':0') ? ` (port ${n.port})` : ''} (${n.outcome === 'bound' ? 'bound by the master' : 'the socket the master holds'}; cluster mode)` };
     case 'worker-restart-scheduled': return { level: 'info', message: `${who(n.worker)}: ${n.reason === 'crash' ? `restarting in ${n.delayMs} ms` : `replacing (${n.reason})`}` };
     case 'worker-output': return null;
     case 'worker-metrics': return null;

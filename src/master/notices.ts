@@ -22,6 +22,8 @@ export type MasterNotice =
   | ({ type: 'worker-ready-timeout'; worker: WorkerRef; afterMs: number } & Caused)
   // The worker's channel or stream broke (malformed IPC, an output line over its cap): it is killed.
   | ({ type: 'worker-broken'; worker: WorkerRef; reason: string } & Caused)
+  // A cluster-mode worker's listen(): served with a socket the master bound for it or already held, or refused.
+  | ({ type: 'worker-listen'; worker: WorkerRef; address: string; outcome: 'bound' | 'shared' | 'failed'; port: number | null; error?: string } & Caused)
   // `truncated`: the line was cut at max_line_length; `flow`: lets a slow sink pause the pipe.
   | { type: 'worker-output'; worker: WorkerRef; stream: 'stdout' | 'stderr'; line: string; truncated?: true; flow?: OutputFlow }
   // The worker's first line over max_line_length on a stream (later ones are only counted).

@@ -64,6 +64,7 @@ export function spawnWorker(core: MasterCore, app: AppRuntime, slot: number): Wo
           core.notify(meta?.truncated ? { type: 'worker-output', worker: core.ref(w), stream, line, truncated: true, flow: meta.flow } : { type: 'worker-output', worker: core.ref(w), stream, line, flow: meta?.flow });
         },
         broken: (reason) => core.enqueue({ type: 'worker-broken', key, reason }),
+        listen: (r) => core.notify({ type: 'worker-listen', worker: core.ref(w), address: r.address, outcome: r.outcome, port: r.port, ...(r.error === undefined ? {} : { error: r.error }) }),
       },
     );
     w.pid = w.handle.pid;

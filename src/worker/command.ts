@@ -2,6 +2,7 @@
 // that sets PR_SET_PDEATHSIG (setpriv) and LISTEN_PID=$$ (sh) before exec'ing the worker.
 import { accessSync, constants } from 'node:fs';
 import type { AppSpec } from '../config/types.js';
+import { clusterNodeArgs } from '../cluster/worker-spawn.js';
 
 // A program and its arguments.
 export interface Command { readonly file: string; readonly args: readonly string[] }
@@ -28,7 +29,7 @@ export function findSetpriv(): string | null {
 export function workerCommand(spec: AppSpec): Command {
   if (spec.interpreter === null) return { file: spec.script, args: spec.args };
   const interpreter = spec.interpreter === 'node' ? process.execPath : spec.interpreter;
-  return { file: interpreter, args: [...spec.interpreter_args, spec.script, ...spec.args] };
+  return { file: interpreter, args: [...clusterNodeArgs(spec), ...spec.interpreter_args, spec.script, ...spec.args] };
 }
 
 // The command wrapped so the kernel signals the worker if the master dies, and so that

@@ -13,10 +13,16 @@ const METRICS_ANSWER_MS = 10_000;
 // Messages to a worker that does not read its channel are dropped past this many bytes.
 const MAX_UNREAD_BYTES = 1024 * 1024;
 
+// Node's own answer to a message that carried a handle.
+const isHandleAck = (raw: unknown): raw is { cmd: 'NODE_HANDLE_ACK' | 'NODE_HANDLE_NACK' } =>
+  typeof raw === 'object' && raw !== null && ((raw as { cmd?: unknown }).cmd === 'NODE_HANDLE_ACK' || (raw as { cmd?: unknown }).cmd === 'NODE_HANDLE_NACK');
+
 // Where a channel's findings go.
 export interface ChannelHooks {
   message(message: WorkerToMaster): void;
   broken(reason: string): void;
+  // The worker's Node acknowledged (true) or refused (false) a handle a courier sent it.
+  handleAck?(ok: boolean): void;
 }
 
 // The limits of one channel (the protocol's by default).
@@ -34,6 +40,9 @@ export class MasterChannel {
   private closed = false;
   private saidHello = false;
   private saidReady = false;
+  // Lines waiting while a courier writes on this socket (see hold()); null when not held.
+  private held: string[] | null = null;
+  private heldBytes = 0;
   // Metrics requests in flight: id -> when it was sent.
   private readonly asked = new Map<number, number>();
 
@@ -50,10 +59,37 @@ export class MasterChannel {
 
   // Sends one message; false when the channel is closed or the worker stopped reading it.
   send(message: MasterToWorker | string): boolean {
-    if (this.closed || !this.socket.writable || this.socket.writableLength > MAX_UNREAD_BYTES) return false;
+    if (this.closed || !this.socket.writable || this.unread() > MAX_UNREAD_BYTES) return false;
     if (typeof message === 'object' && message.type === 'supervisor:metrics-request') this.asked.set(message.id, this.now());
-    this.socket.write(JSON.stringify(message) + '\n');
+    const line = JSON.stringify(message) + '\n';
+    if (this.held) {
+      this.held.push(line);
+      this.heldBytes += line.length;
+    } else this.socket.write(line);
     return true;
+  }
+
+  // True when everything sent so far has left for the kernel (a courier may write next).
+  flushed(): boolean {
+    return this.held === null && this.socket.writableLength === 0;
+  }
+
+  // Queues what is sent until release(): another process (a courier) writes on this socket
+  // meanwhile, and two writers must not interleave their bytes.
+  hold(): void {
+    this.held ??= [];
+  }
+
+  // Writes what was queued while held.
+  release(): void {
+    const lines = this.held ?? [];
+    this.held = null;
+    this.heldBytes = 0;
+    if (!this.closed && this.socket.writable) for (const line of lines) this.socket.write(line);
+  }
+
+  private unread(): number {
+    return this.socket.writableLength + this.heldBytes;
   }
 
   // Closes the master's end; the worker sees its channel disconnect.
@@ -110,6 +146,7 @@ export class MasterChannel {
       this.fail(`malformed IPC message (not JSON): ${JSON.stringify(line.subarray(0, 60).toString('utf8'))}${line.length > 60 ? '...' : ''}`);
       return;
     }
+    if (isHandleAck(raw)) return this.hooks.handleAck?.(raw.cmd === 'NODE_HANDLE_ACK');
     const check = checkWorkerMessage(raw);
     if (!check.ok) return this.fail(check.reason);
     const message = check.message;
@@ -123,9 +160,10 @@ export class MasterChannel {
     } else if (message.type === 'supervisor:ready') {
       if (this.saidReady) return;
       this.saidReady = true;
-    } else if (!this.asked.delete(message.id)) {
+    } else if (message.type === 'supervisor:metrics' && !this.asked.delete(message.id)) {
       return; // an answer nobody waits for (late, or never asked)
     }
+    // supervisor:listen goes on: the cluster port bounds how many it serves.
     this.hooks.message(message);
   }
 }

@@ -4,6 +4,7 @@
 // pipes read into reused buffers (see output-pipe.ts).
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { OutputMeta, SpawnRequest, WorkerCallbacks, WorkerHandle } from '../master/effects.js';
 import { ENV_READY_FD, workerEnv } from './worker-env.js';
@@ -13,6 +14,8 @@ import { linePump, type PumpSink } from './output-pump.js';
 import { openOutputPipes } from './output-pipe.js';
 import { spawnChild } from './spawn-child.js';
 import type { WorkerGroups } from './process-groups.js';
+import { clusterSpawn, type ClusterHost } from '../cluster/worker-spawn.js';
+import { ClusterPort } from '../cluster/worker-port.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 // A ready fd that got this much without a newline is no longer read (the worker then blocks).
@@ -24,6 +27,8 @@ export interface SpawnContext {
   uidGid(spec: SpawnRequest['spec']): { uid?: number; gid?: number };
   // Told of each worker's process group: stops what a worker leaves behind (process-groups.ts).
   readonly groups?: WorkerGroups;
+  // Cluster mode's sockets (absent: cluster-mode apps run as fork mode).
+  readonly cluster?: ClusterHost;
 }
 
 // Spawns one worker and wires its events to `cb`.
@@ -42,11 +47,13 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     extra.NODE_CHANNEL_FD = String(channelFd);
     extra.NODE_CHANNEL_SERIALIZATION_MODE = 'json';
   }
+  const cluster = clusterSpawn(ctx.cluster, spec, listen.fds, channelFd + 1);
+  Object.assign(extra, cluster?.env);
   const cmd = wrappedCommand(spec, listen.fds.length > 0);
   const ids = ctx.uidGid(spec); // may throw (an unknown user): before any fd is opened
   const feeds: ((chunk: Buffer) => void)[] = [];
   const pipes = openOutputPipes(STREAMS.length, (i, chunk) => feeds[i]!(chunk));
-  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : [])] as SpawnOptions['stdio'];
+  const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : []), ...(cluster?.fds ?? [])] as SpawnOptions['stdio'];
   const options: SpawnOptions = {
     cwd: spec.cwd,
     env: workerEnv(process.env, spec, req.slot, req.generation, extra),
@@ -74,18 +81,22 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
     }
   };
   const socket = spec.ipc ? (subprocess.stdio[channelFd] as Duplex | undefined) : undefined;
+  let port: ClusterPort | null = null;
   const channel = socket
     ? new MasterChannel(socket, {
-        message: (message) => cb.message(message),
+        message: (message) => (message.type === 'supervisor:listen' ? port?.request(message) : cb.message(message)),
         broken: (reason) => {
           cb.broken?.(reason);
           signal('SIGKILL');
         },
+        handleAck: (ok) => port?.handleAck(ok),
       })
     : null;
+  if (cluster && ctx.cluster && socket && channel) port = clusterPort(ctx.cluster, spec, socket, channel, cb);
   const exit = (code: number | null, sig: string | null) => {
     if (exited) return;
     exited = true;
+    port?.close();
     channel?.close();
     // A grandchild may still hold the worker's pipes; keep reading them, but never let
     // them keep the master alive.
@@ -144,4 +155,15 @@ function notStarted(cb: WorkerCallbacks, onReason: (report: (reason: string) => 
       if (sig === 'SIGKILL') exit('it was never started');
     },
   };
+}
+
+// The master's side of a cluster-mode worker's listen requests, answering on its channel.
+function clusterPort(host: ClusterHost, spec: SpawnRequest['spec'], socket: Duplex, channel: MasterChannel, cb: WorkerCallbacks): ClusterPort {
+  return new ClusterPort({
+    spec,
+    binder: host,
+    link: { socket: socket as Socket, flushed: () => channel.flushed(), hold: () => channel.hold(), release: () => channel.release() },
+    send: (message) => channel.send(message),
+    report: (report) => cb.listen?.(report),
+  });
 }

@@ -33,7 +33,7 @@ export function uidGidOf(spec: AppSpec): { uid?: number; gid?: number } {
   return out;
 }
 
-// A full SpawnContext from the listener lookup and the process groups.
-export function spawnContext(parts: Pick<SpawnContext, 'listenFds' | 'groups'>): SpawnContext {
-  return { listenFds: parts.listenFds, uidGid: uidGidOf, ...(parts.groups ? { groups: parts.groups } : {}) };
+// A full SpawnContext from the listener lookup, the process groups and cluster mode's sockets.
+export function spawnContext(parts: Pick<SpawnContext, 'listenFds' | 'groups' | 'cluster'>): SpawnContext {
+  return { listenFds: parts.listenFds, uidGid: uidGidOf, ...(parts.groups ? { groups: parts.groups } : {}), ...(parts.cluster ? { cluster: parts.cluster } : {}) };
 }

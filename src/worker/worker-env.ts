@@ -5,7 +5,7 @@ import type { AppSpec } from '../config/types.js';
 import { ENV_APP, ENV_GENERATION, ENV_PM2_INSTANCE, ENV_READY_FD, ENV_WORKER_ID, INTERNAL_ENV_PREFIX } from '../protocol/env.js';
 
 // Variables of the master's environment that must never reach a worker.
-const STRIPPED = [/^SUPERVISOR_INTERNAL_/, /^NODE_CHANNEL_/, /^LISTEN_(FDS|PID|FDNAMES)$/, /^NOTIFY_SOCKET$/, /^SUPERVISOR_(APP|WORKER_ID|GENERATION|READY_FD)$/];
+const STRIPPED = [/^SUPERVISOR_INTERNAL_/, /^NODE_CHANNEL_/, /^LISTEN_(FDS|PID|FDNAMES)$/, /^NOTIFY_SOCKET$/, /^SUPERVISOR_(APP|WORKER_ID|GENERATION|READY_FD|CLUSTER)$/];
 
 // Builds the env for one worker.
 export function workerEnv(

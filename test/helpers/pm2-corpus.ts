@@ -25,7 +25,7 @@ export function corpus(): CorpusEntry[] {
   return (JSON.parse(readFileSync(fixture('pm2-corpus.json'), 'utf8')) as { files: CorpusEntry[] }).files;
 }
 
-// True for an entry with a PM2 cluster-mode app (exec_mode stays an error until cluster mode lands).
+// True for an entry with an app that asks for PM2's cluster mode.
 export const usesCluster = (e: CorpusEntry): boolean => e.apps.some((a) => a.exec_mode === 'cluster' || a.exec_mode === 'cluster_mode');
 
 const KIND_VALUE: Readonly<Record<string, unknown>> = { string: 'x', number: 1, boolean: true };

@@ -23,5 +23,5 @@ test('every key of PM2\'s own schema (and its aliases) has a row with what happe
   const page = migratingMarkdown();
   for (const key of keys) assert.ok(page.includes(`| \`${key}\` |`), `no row for ${key}`);
   assert.match(page, /\| `env_<name>` \| same: selected with `--env <name>`/, 'env_<name> works: the page says so');
-  assert.match(page, /<!-- Cluster mode: this section is filled in when cluster mode lands/);
+  assert.match(page, /## Cluster mode \(`exec_mode: "cluster"`\)\n\nA PM2 cluster-mode app runs unchanged/);
 });

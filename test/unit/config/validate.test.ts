@@ -58,11 +58,11 @@ test('unknown keys close to a known one are errors with a did-you-mean; others a
 
 test('PM2 keys that would change what runs are refused with what to do instead; bookkeeping keys only warn', async () => {
   const { lines, warnings } = await problems({
-    apps: [{ name: 'a', script: 'app.js', node_args: '--inspect', cron_restart: '0 * * * *', exec_mode: 'cluster', instance_var: 'ID', shutdown_with_message: true, time: true, vizion: false }],
+    apps: [{ name: 'a', script: 'app.js', node_args: '--inspect', cron_restart: '0 * * * *', exec_mode: 'cluster', instance_var: 'ID', shutdown_with_message: true, filter_env: true, time: true, vizion: false }],
     deploy: {},
   });
   assert.equal(lines.length, 2, lines.join('\n'));
-  assert.ok(lines.some((l) => /apps\[0\]\.exec_mode: PM2 key "exec_mode" is not supported: .*set "listen"/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /apps\[0\]\.filter_env: PM2 key "filter_env" is not supported: remove it/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /apps\[0\]\.shutdown_with_message: PM2 key "shutdown_with_message" is not supported: remove it/.test(l)), lines.join('\n'));
   assert.deepEqual(warnings.map((w) => w.split(':')[0]).sort(), ['apps[0].vizion', 'deploy']);
   assert.ok(warnings.every((w) => /is not supported and is ignored: (remove|keep) it/.test(w)), warnings.join('\n'));
@@ -110,18 +110,6 @@ test('edit distance counts a swap as one edit; far-off keys get no suggestion', 
   assert.equal(editDistance('kitten', 'sitting'), 3);
   assert.equal(closestKey('instnaces', ['instances', 'name']), 'instances');
   assert.equal(closestKey('colour', ['instances', 'name']), null);
-});
-
-test('exec_mode "fork" (what every instance is here) only warns, so PM2 files start; "cluster" stays an error', async () => {
-  const dir = tempDir();
-  writeFileSync(path.join(dir, 'app.js'), '');
-  const file = path.join(dir, 'ecosystem.json');
-  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', exec_mode: 'fork' }, { name: 'b', script: 'app.js', exec_mode: 'fork_mode' }] }));
-  const config = await loadConfig(file);
-  assert.deepEqual(config.warnings?.map((w) => w.path), ['apps[0].exec_mode', 'apps[1].exec_mode']);
-  assert.match(config.warnings![0]!.message, /as in PM2's fork mode/);
-  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'app.js', exec_mode: 'cluster' }] }));
-  await assert.rejects(loadConfig(file), /apps\[0\]\.exec_mode: PM2 key "exec_mode" is not supported: .*"listen"/);
 });
 
 test('log keys: max_line_length, max_log_size and max_log_files are checked and normalized', async () => {

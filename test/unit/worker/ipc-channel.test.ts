@@ -77,3 +77,49 @@ test('an answer nobody waits for is dropped; sends after close are refused', () 
   c.ch.close();
   assert.equal(c.ch.send({ type: 'supervisor:shutdown', v: 1 }), false);
 });
+
+test('cluster mode: a listen request reaches the master; one without an id or a valid address breaks the channel', () => {
+  const c = channel({ maxMessageBytes: 512, maxMetricsReplyBytes: 1024 });
+  c.worker('{"type":"supervisor:listen","v":1,"id":1,"address":{"kind":"tcp","host":"","port":3000,"index":0}}\n');
+  c.worker('{"type":"supervisor:listen","v":1,"id":2,"address":{"kind":"unix","path":"/run/a.sock"}}\n');
+  assert.deepEqual(c.got, [
+    { type: 'supervisor:listen', v: 1, id: 1, address: { kind: 'tcp', host: '', port: 3000, index: 0 } },
+    { type: 'supervisor:listen', v: 1, id: 2, address: { kind: 'unix', path: '/run/a.sock' } },
+  ]);
+  for (const bad of [
+    '{"type":"supervisor:listen","v":1,"address":{"kind":"tcp","host":"","port":3000,"index":0}}',
+    '{"type":"supervisor:listen","v":1,"id":3,"address":{"kind":"tcp","host":"","port":65536,"index":0}}',
+    '{"type":"supervisor:listen","v":1,"id":3,"address":{"kind":"tcp","host":"","port":80,"index":99}}',
+    '{"type":"supervisor:listen","v":1,"id":3,"address":{"kind":"tcp","host":"a b","port":80,"index":0}}',
+    `{"type":"supervisor:listen","v":1,"id":3,"address":{"kind":"unix","path":"/${'x'.repeat(120)}"}}`,
+    '{"type":"supervisor:listen","v":1,"id":3,"address":{"kind":"unix","path":"/a\\u0000b"}}',
+    '{"type":"supervisor:listen","v":1,"id":3,"address":{"kind":"udp","port":53}}',
+  ]) {
+    const b = channel({ maxMessageBytes: 512, maxMetricsReplyBytes: 1024 });
+    b.worker(bad + '\n');
+    assert.deepEqual(b.broken, ['supervisor:listen message without an id and a valid address'], bad);
+  }
+});
+
+test('cluster mode: Node\'s handle acknowledgements go to their hook, never to the master\'s loop', () => {
+  const socket = new PassThrough();
+  const acks: boolean[] = [];
+  const got: unknown[] = [];
+  new MasterChannel(socket, { message: (m) => got.push(m), broken: () => assert.fail('not broken'), handleAck: (ok) => acks.push(ok) });
+  socket.emit('data', Buffer.from('{"cmd":"NODE_HANDLE_ACK"}\n{"cmd":"NODE_HANDLE_NACK"}\n'));
+  assert.deepEqual(acks, [true, false]);
+  assert.deepEqual(got, []);
+});
+
+test('cluster mode: while a courier writes on the socket the master\'s own messages wait, in order, then go', () => {
+  const c = channel();
+  c.ch.send({ type: 'supervisor:shutdown', v: 1 });
+  assert.equal(c.sent.length, 1);
+  c.ch.hold();
+  assert.equal(c.ch.flushed(), false, 'not flushed while held');
+  c.ch.send({ type: 'supervisor:metrics-request', v: 1, id: 1 });
+  c.ch.send({ type: 'supervisor:shutdown', v: 1 });
+  assert.equal(c.sent.length, 1, 'nothing written while held');
+  c.ch.release();
+  assert.deepEqual(c.sent.slice(1).map((l) => JSON.parse(l).type), ['supervisor:metrics-request', 'supervisor:shutdown']);
+});
