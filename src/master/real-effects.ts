@@ -1,4 +1,4 @@
-// The production effects: the wall clock, Node timers, and execa-spawned processes.
+// The production effects: the wall clock, Node timers, and worker processes (worker/spawn-child.ts).
 import type { MasterEffects } from './effects.js';
 import { spawnWorkerProcess, type SpawnContext } from '../worker/process-handle.js';
 
