@@ -4,8 +4,8 @@
 // the ecosystem file (config-watch.ts handles that) or anything in ignore_watch. PM2's
 // watch_options go to chokidar (the schema allows only options that keep the watcher sane).
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
-import picomatch from 'picomatch';
+import type { FSWatcher } from 'chokidar';
+import { loadWatchLib, type WatchLib } from './watch-lib.js';
 import type { AppSpec } from '../config/types.js';
 import type { Master } from './master.js';
 import type { MasterNotice } from './notices.js';
@@ -15,7 +15,7 @@ const ALWAYS_IGNORED = new Set(['node_modules', '.git']);
 const GLOB = /[*?[\]{}!]/;
 
 // A predicate telling which paths an app's watcher skips.
-export function ignoredPaths(spec: AppSpec, configFile: string, homeDir: string): (p: string) => boolean {
+export function ignoredPaths(spec: AppSpec, configFile: string, homeDir: string, picomatch: WatchLib['picomatch']): (p: string) => boolean {
   const exact = new Set([configFile, spec.out_file, spec.error_file, spec.log_file].filter((p): p is string => typeof p === 'string'));
   const under = (p: string, dir: string) => p === dir || p.startsWith(dir + path.sep);
   const plain = spec.ignore_watch.filter((g) => !GLOB.test(g));
@@ -40,8 +40,8 @@ export function watchApps(master: Master, homeDir: string, log: AttachmentLog): 
   let stopped = false;
   let syncing: Promise<void> = Promise.resolve();
 
-  const create = (spec: AppSpec, configFile: string, key: string): AppWatcher => {
-    const entry: AppWatcher = { key, watcher: watch([...spec.watch], { ...spec.watch_options, ignoreInitial: true, persistent: true, ignored: ignoredPaths(spec, configFile, homeDir) }), timer: null };
+  const create = (lib: WatchLib, spec: AppSpec, configFile: string, key: string): AppWatcher => {
+    const entry: AppWatcher = { key, watcher: lib.watch([...spec.watch], { ...spec.watch_options, ignoreInitial: true, persistent: true, ignored: ignoredPaths(spec, configFile, homeDir, lib.picomatch) }), timer: null };
     let first: string | null = null;
     entry.watcher.on('all', (event, p) => {
       if (event !== 'add' && event !== 'change' && event !== 'unlink') return;
@@ -72,11 +72,14 @@ export function watchApps(master: Master, homeDir: string, log: AttachmentLog): 
     if (stopped) return;
     const wanted = new Map(apps.filter((a) => a.spec.watch.length > 0).map((a) => [a.spec.name, a]));
     for (const name of [...watchers.keys()]) if (!wanted.has(name)) close(name);
+    if (wanted.size === 0) return;
+    const lib = await loadWatchLib();
+    if (stopped) return;
     for (const [name, { spec, configFile }] of wanted) {
       const key = JSON.stringify([spec.watch, spec.ignore_watch, spec.watch_delay, spec.watch_options, spec.cwd, spec.out_file, spec.error_file, configFile]);
       if (watchers.get(name)?.key === key) continue;
       if (watchers.has(name)) close(name);
-      watchers.set(name, create(spec, configFile, key));
+      watchers.set(name, create(lib, spec, configFile, key));
     }
   };
   const resync = () => {

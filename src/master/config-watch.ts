@@ -4,7 +4,8 @@
 // is master.configChanged: load -> validate -> diff -> apply; an invalid file changes nothing.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import { loadWatchLib } from './watch-lib.js';
 import type { Master } from './master.js';
 
 // Writes one master log line.
@@ -34,7 +35,7 @@ export function watchConfigFiles(master: Master, files: readonly string[], log: 
   const stableMs = opts.stableMs ?? 120;
   const debounceMs = opts.debounceMs ?? 250;
   const watched = new Set<string>();
-  const dirs = new Map<string, { watcher: FSWatcher; ready: Promise<void> }>();
+  const dirs = new Map<string, { watcher: Promise<FSWatcher | null>; ready: Promise<void> }>();
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
 
@@ -58,19 +59,32 @@ export function watchConfigFiles(master: Master, files: readonly string[], log: 
     watched.add(file);
     const dir = path.dirname(file);
     if (dirs.has(dir)) return;
-    const watcher = watch(dir, {
-      depth: 0,
-      ignoreInitial: true,
-      atomic: true,
-      awaitWriteFinish: { stabilityThreshold: stableMs, pollInterval: Math.max(10, Math.round(stableMs / 4)) },
-      // Only our files matter; the directory itself must stay watched.
-      ignored: (p: string) => p !== dir && !watched.has(p),
-    });
-    const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    watcher.on('all', (event, p) => {
-      if (watched.has(p) && (event === 'add' || event === 'change' || event === 'unlink')) schedule(p);
-    });
-    watcher.on('error', (error) => log('error', `watching ${dir} for config changes failed: ${(error as Error).message}`));
+    let settle!: () => void;
+    const ready = new Promise<void>((resolve) => (settle = resolve));
+    const watcher = loadWatchLib().then(
+      ({ watch }) => {
+        if (stopped) return null;
+        const w = watch(dir, {
+          depth: 0,
+          ignoreInitial: true,
+          atomic: true,
+          awaitWriteFinish: { stabilityThreshold: stableMs, pollInterval: Math.max(10, Math.round(stableMs / 4)) },
+          // Only our files matter; the directory itself must stay watched.
+          ignored: (p: string) => p !== dir && !watched.has(p),
+        });
+        w.once('ready', settle);
+        w.on('all', (event, p) => {
+          if (watched.has(p) && (event === 'add' || event === 'change' || event === 'unlink')) schedule(p);
+        });
+        w.on('error', (error) => log('error', `watching ${dir} for config changes failed: ${(error as Error).message}`));
+        return w;
+      },
+      (error: unknown) => {
+        log('error', `watching ${dir} for config changes failed: ${(error as Error).message}`);
+        return null;
+      },
+    );
+    void watcher.then((w) => w === null && settle());
     dirs.set(dir, { watcher, ready });
   };
 
@@ -88,7 +102,7 @@ export function watchConfigFiles(master: Master, files: readonly string[], log: 
     stop: async () => {
       stopped = true;
       for (const t of timers.values()) clearTimeout(t);
-      await Promise.all([...dirs.values()].map((d) => d.watcher.close()));
+      await Promise.all([...dirs.values()].map(async (d) => (await d.watcher)?.close()));
     },
   };
 }
