@@ -31,22 +31,28 @@ function report(message: DaemonReport): Promise<void> {
   });
 }
 
-// Runs the daemon until it is stopped; resolves with its exit code.
-export async function runDaemon(opts: DaemonOptions): Promise<number> {
-  const paths = ensureHome(opts.home);
+// A daemon's master log: the sink the master writes to and a logger for the daemon's own lines.
+export function openDaemonLog(masterLogFile: string, jsonLogs: boolean): { sink: LogSink; log: (level: 'info' | 'warn' | 'error', message: string) => void; close: () => Promise<void> } {
   // fds 1 and 2 are the master log file too (for a crash's last words). When its disk is full
   // a write there fails; that must not become an uncaught 'error' event that kills the master.
   for (const stdio of [process.stdout, process.stderr]) stdio.on('error', () => undefined);
-  const masterLog = openLogFile(paths.masterLog, (m) => writeQuietly(2, m + '\n'), { noFollow: true });
+  const masterLog = openLogFile(masterLogFile, (m) => writeQuietly(2, m + '\n'), { noFollow: true });
   const sink: LogSink = { write: (_stream, text) => masterLog.write(text), reopen: () => masterLog.reopen() };
   const log = (level: 'info' | 'warn' | 'error', message: string) => {
-    const line = formatNotice({ type: 'log', level, message }, opts.jsonLogs);
+    const line = formatNotice({ type: 'log', level, message }, jsonLogs);
     if (line) sink.write(line.stream, line.text);
   };
+  return { sink, log, close: () => masterLog.close() };
+}
+
+// Runs the daemon until it is stopped; resolves with its exit code.
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const paths = ensureHome(opts.home);
+  const { sink, log, close: closeLog } = openDaemonLog(paths.masterLog, opts.jsonLogs);
   const fail = async (kind: DaemonFailure, message: string, exitCode: number, code?: ErrorCode) => {
     log('error', `daemon did not start: ${message}`);
     await report({ type: 'supervisor:daemon-failed', pid: process.pid, kind, message, ...(code ? { code } : {}) });
-    await masterLog.close();
+    await closeLog();
     return exitCode;
   };
   // Read once, in the loader child (in the file's folder), before anything is changed; the
@@ -71,6 +77,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       jsonLogs: opts.jsonLogs,
       sink,
       masterLogFile: paths.masterLog,
+      daemonUmask: opts.umask,
       echoWorkerOutput: false,
       env: opts.env,
       insecureConfig: opts.insecureConfig,
@@ -89,6 +96,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   releasePidfile(paths.pidfile);
   if (!booted.started.ok) return fail(booted.started.code === 'E_CONFIG' ? 'config' : 'failed', booted.started.message, booted.started.code === 'E_CONFIG' ? 2 : 1, booted.started.code);
   log('info', `daemon master pid ${process.pid} exiting`);
-  await masterLog.close();
+  await closeLog();
   return 0;
 }
