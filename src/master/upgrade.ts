@@ -4,6 +4,7 @@
 // pidfile, and finish this master's workers and exit. If the new master fails or is not
 // ready in time, it is stopped and this master goes on, unchanged (nginx's rollback).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { DAEMON_VERB, ENV_DAEMON } from '../protocol/daemon.js';
 import { ENV_UPGRADE, isUpgradeMessage, type HandedSocket, type Handoff, type UpgradeMessage } from '../protocol/upgrade.js';
 import { MASTER_NODE_FLAGS } from '../runtime/master-flags.js';
@@ -117,6 +118,8 @@ export class Upgrader {
       const gone = await exitWithin(child, STOP_NEW_MS);
       if (!gone) child.kill('SIGKILL');
     }
+    // A new master killed before it took over leaves its control socket beside ours.
+    if (child.pid !== undefined) rmSync(`${this.ctx.settings!.home.socket}.${child.pid}`, { force: true });
     const message = `upgrade failed, nothing changed (this master, pid ${process.pid}, version ${RUNNING_VERSION}, keeps serving): ${why}`;
     log('error', message);
     return failed('E_UPGRADE', message);

@@ -1,0 +1,146 @@
+// `supervisor upgrade`: the master of a newly installed version takes over the sockets and the
+// apps of the running one without a failed request or a cut job; a new master that crashes at
+// boot changes nothing; under `supervisor run` the pid must not change, so it is refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { cli } from '../helpers/cli.js';
+import { tempDir, writeConfig } from '../helpers/config.js';
+import { killDaemon, pidfilePid } from '../helpers/daemon.js';
+import { freePort } from '../helpers/http.js';
+import { installCopy, cliOf } from '../helpers/installed-copy.js';
+import { checkJobLog } from '../helpers/job-log.js';
+import { keepAliveLoad } from '../helpers/keepalive-load.js';
+import { startMaster, stopMaster } from '../helpers/master-process.js';
+import { fixture } from '../helpers/paths.js';
+import { alive, cmdline, pidsMatching, stat } from '../helpers/procs.js';
+import { waitFor } from '../helpers/wait.js';
+import { workersOf } from '../helpers/workers.js';
+
+// An HTTP app on `port` (2 workers) and 3 job workers; `dir` is in every worker's argv (a marker).
+function apps(dir: string, port: number): unknown[] {
+  return [
+    { name: 'web', script: fixture('conn-http-worker.mjs'), args: [dir], instances: 2, wait_ready: true, kill_timeout: '10s', listen: `tcp://127.0.0.1:${port}`, env: { CONN_LOG: path.join(dir, 'conn.log') } },
+    { name: 'jobs', script: fixture('job-worker.mjs'), args: [dir], instances: 3, wait_ready: true, kill_timeout: '10s', env: { JOB_LOG: path.join(dir, 'jobs.log'), JOB_MS: '150' } },
+  ];
+}
+
+// The workers of this test (their argv holds `dir`), whoever their master is.
+const workerPids = (dir: string): number[] => pidsMatching(dir).filter((p) => /fixtures\/(conn-http|job)-worker/.test(cmdline(p)));
+
+async function versions(copy: ReturnType<typeof installCopy>, home: string): Promise<{ installed: string; master: { pid: number; version: string } | null }> {
+  const res = await cliOf(copy, home, ['version', '--json']);
+  assert.equal(res.code, 0, res.stderr);
+  return JSON.parse(res.stdout) as { installed: string; master: { pid: number; version: string } | null };
+}
+
+test('three upgrades in a row (and one by SIGUSR2) under keep-alive load: 0 failed requests, 0 jobs cut, a new master each time, nothing left of the old ones', { timeout: 240_000 }, async () => {
+  const dir = tempDir('gs-upgrade-');
+  const home = path.join(dir, 'home');
+  const copy = installCopy(path.join(dir, 'pkg'));
+  const port = await freePort();
+  const file = writeConfig(dir, { apps: apps(dir, port) });
+  try {
+    const started = await cliOf(copy, home, ['start', file]);
+    assert.equal(started.code, 0, started.stderr);
+    const masters = [pidfilePid(home)!];
+    const load = keepAliveLoad(port, 50);
+    await waitFor('the load to run', () => load.stats.ok >= 200, 30_000);
+    for (let i = 1; i <= 4; i++) {
+      const version = `0.1.${i}-test`;
+      copy.setVersion(version);
+      const before = await versions(copy, home);
+      assert.equal(before.installed, version);
+      assert.notEqual(before.master?.version, version, 'the master still runs the version it booted with');
+      const old = masters.at(-1)!;
+      const servedBefore = load.stats.ok;
+      if (i < 4) {
+        const res = await cliOf(copy, home, ['upgrade'], 120_000);
+        assert.equal(res.code, 0, `upgrade ${i}: ${res.stdout}\n${res.stderr}`);
+        assert.match(res.stdout, new RegExp(`took over from pid ${old} .*\\nold master pid ${old} exited`, 's'));
+      } else {
+        process.kill(old, 'SIGUSR2'); // the same path, without a client
+        await waitFor('the old master to exit after SIGUSR2', () => !alive(old), 120_000);
+      }
+      const now = pidfilePid(home)!;
+      assert.notEqual(now, old, 'the pidfile names the new master');
+      assert.ok(alive(now));
+      assert.ok(!alive(old), 'the old master has exited');
+      const after = await versions(copy, home);
+      assert.deepEqual(after.master, { pid: now, version }, 'the control socket reaches the new master, which runs the new version');
+      masters.push(now);
+      // Every worker of this test is the new master's child: nothing is left of the old ones.
+      const workers = workerPids(dir);
+      assert.equal(workers.length, 5, `workers: ${workers.join(', ')}`);
+      for (const w of workers) assert.equal(stat(w)?.ppid, now, `worker ${w} belongs to the new master`);
+      assert.equal(workersOf(now).length, 5);
+      await waitFor('requests after the upgrade', () => load.stats.ok >= servedBefore + 200, 30_000);
+    }
+    for (const m of masters.slice(0, -1)) assert.ok(!alive(m), `old master ${m} is gone`);
+    const stats = await load.stop();
+    assert.deepEqual(stats.errors.slice(0, 5), [], `${stats.errors.length} failed requests of ${stats.ok + stats.errors.length}`);
+    const stopped = await cliOf(copy, home, ['stop']);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const jobs = checkJobLog(path.join(dir, 'jobs.log'));
+    assert.ok(jobs.started > 0);
+    assert.deepEqual(jobs.unfinished, [], 'no job was cut');
+    assert.deepEqual(workerPids(dir), []);
+    assert.deepEqual(readdirSync(home).filter((f) => /^workers\.\d+\.pids$|^supervisor\.sock/.test(f)), [], 'no record file or socket is left behind');
+  } finally {
+    await killDaemon(home);
+  }
+});
+
+test('an upgrade to a master that crashes at boot: exit 1 with the reason, the old master and its workers untouched, 0 failed requests, 0 jobs cut', { timeout: 120_000 }, async () => {
+  const dir = tempDir('gs-upgrade-crash-');
+  const home = path.join(dir, 'home');
+  const copy = installCopy(path.join(dir, 'pkg'));
+  const port = await freePort();
+  const file = writeConfig(dir, { apps: apps(dir, port) });
+  try {
+    const started = await cliOf(copy, home, ['start', file]);
+    assert.equal(started.code, 0, started.stderr);
+    const master = pidfilePid(home)!;
+    const workers = workerPids(dir).sort();
+    assert.equal(workers.length, 5);
+    const load = keepAliveLoad(port, 50);
+    await waitFor('the load to run', () => load.stats.ok >= 200, 30_000);
+    copy.breakMaster();
+    const res = await cliOf(copy, home, ['upgrade']);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.match(res.stderr, /upgrade failed, nothing changed \(this master, pid \d+, version [^,]+, keeps serving\): the new master exited \(code 1\)/);
+    const served = load.stats.ok;
+    await waitFor('requests after the failed upgrade', () => load.stats.ok >= served + 200, 30_000);
+    assert.equal(pidfilePid(home), master);
+    assert.deepEqual(workerPids(dir).sort(), workers, 'the same workers serve');
+    const status = await cli(home, ['status', '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal((JSON.parse(status.stdout) as { master: { pid: number } }).master.pid, master);
+    assert.ok(!existsSync(path.join(home, 'supervisor.sock.')) && readdirSync(home).filter((f) => f.startsWith('supervisor.sock.')).length === 0, 'no socket of the failed master is left');
+    const stats = await load.stop();
+    assert.deepEqual(stats.errors.slice(0, 5), [], `${stats.errors.length} failed requests`);
+    const stopped = await cli(home, ['stop']);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.deepEqual(checkJobLog(path.join(dir, 'jobs.log')).unfinished, []);
+  } finally {
+    await killDaemon(home);
+  }
+});
+
+test('under supervisor run, upgrade is refused (the pid must not change) and nothing changes', { timeout: 60_000 }, async () => {
+  const dir = tempDir('gs-upgrade-run-');
+  const file = writeConfig(dir, { apps: [{ name: 'jobs', script: fixture('job-worker.mjs'), args: [dir], instances: 1, wait_ready: true, env: { JOB_LOG: path.join(dir, 'jobs.log') } }] });
+  const m = startMaster(['run', file]);
+  try {
+    await m.waitForEvent({ event: 'app-started', app: 'jobs' });
+    const res = await cli(m.home, ['upgrade']);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /upgrade refused: this master runs in the foreground \("supervisor run"\), whose pid must stay the same/);
+    const status = await cli(m.home, ['status', '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal((JSON.parse(status.stdout) as { apps: { status: string }[] }).apps[0]!.status, 'running');
+  } finally {
+    await stopMaster(m);
+  }
+});
