@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
@@ -142,5 +143,44 @@ test('under supervisor run, upgrade is refused (the pid must not change) and not
     assert.equal((JSON.parse(status.stdout) as { apps: { status: string }[] }).apps[0]!.status, 'running');
   } finally {
     await stopMaster(m);
+  }
+});
+
+test('cluster-mode sockets and unix listen sockets pass to the new master and stay bound: no failed request, the unix path still answers', { timeout: 120_000 }, async () => {
+  const dir = tempDir('gs-upgrade-cluster-');
+  const home = path.join(dir, 'home');
+  const port = await freePort();
+  const file = writeConfig(dir, {
+    apps: [
+      { name: 'plain', script: fixture('cluster/plain-http.cjs'), args: [dir], exec_mode: 'cluster', instances: 2, env: { PORT: String(port), HOST: '127.0.0.1' } },
+      { name: 'py', script: fixture('socket-activated.py'), args: [dir], interpreter: 'python3', instances: 1, listen: ['unix:py.sock'], wait_ready: true },
+    ],
+  });
+  const askUnix = () => new Promise<number>((resolve, reject) => {
+    const req = http.get({ socketPath: path.join(dir, 'py.sock'), path: '/' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+  });
+  try {
+    const started = await cli(home, ['start', file]);
+    assert.equal(started.code, 0, started.stderr);
+    const load = keepAliveLoad(port, 20);
+    await waitFor('the load to run', () => load.stats.ok >= 100, 30_000);
+    for (let i = 0; i < 2; i++) {
+      const old = pidfilePid(home)!;
+      const res = await cli(home, ['upgrade'], {}, 120_000);
+      assert.equal(res.code, 0, res.stdout + res.stderr);
+      assert.notEqual(pidfilePid(home), old);
+      assert.equal(await askUnix(), 200, 'the unix socket path is still there and served by the new master\'s worker');
+      const served = load.stats.ok;
+      await waitFor('requests after the upgrade', () => load.stats.ok >= served + 100, 30_000);
+    }
+    const stats = await load.stop();
+    assert.deepEqual(stats.errors.slice(0, 5), [], `${stats.errors.length} failed requests`);
+    assert.equal((await cli(home, ['stop'])).code, 0);
+  } finally {
+    await killDaemon(home);
   }
 });
