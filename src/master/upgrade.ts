@@ -120,8 +120,8 @@ export class Upgrader {
     }
     // A new master killed before it took over leaves its control socket beside ours.
     if (child.pid !== undefined) rmSync(`${this.ctx.settings!.home.socket}.${child.pid}`, { force: true });
-    const message = `upgrade failed, nothing changed (this master, pid ${process.pid}, version ${RUNNING_VERSION}, keeps serving): ${why}`;
-    log('error', message);
+    const message = `nothing changed (this master, pid ${process.pid}, version ${RUNNING_VERSION}, keeps serving): ${why}`;
+    log('error', `upgrade failed, ${message}`);
     return failed('E_UPGRADE', message);
   }
 }

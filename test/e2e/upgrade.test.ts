@@ -110,7 +110,7 @@ test('an upgrade to a master that crashes at boot: exit 1 with the reason, the o
     copy.breakMaster();
     const res = await cliOf(copy, home, ['upgrade']);
     assert.equal(res.code, 1, res.stdout + res.stderr);
-    assert.match(res.stderr, /upgrade failed, nothing changed \(this master, pid \d+, version [^,]+, keeps serving\): the new master exited \(code 1\)/);
+    assert.match(res.stderr, /^supervisor: upgrade failed: nothing changed \(this master, pid \d+, version [^,]+, keeps serving\): the new master exited \(code 1\)/);
     const served = load.stats.ok;
     await waitFor('requests after the failed upgrade', () => load.stats.ok >= served + 200, 30_000);
     assert.equal(pidfilePid(home), master);
