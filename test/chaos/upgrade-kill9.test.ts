@@ -38,6 +38,7 @@ for (const victim of ['old', 'new'] as const) {
     const port = await freePort();
     const file = writeConfig(dir, { apps: apps(dir, port) });
     const outcomes: string[] = [];
+    const killedWorkers: number[] = [];
     try {
       const started = await cli(home, ['start', file]);
       assert.equal(started.code, 0, started.stderr);
@@ -46,9 +47,15 @@ for (const victim of ['old', 'new'] as const) {
       for (let round = 1; round <= rounds; round++) {
         const old = pidfilePid(home)!;
         const upgrading: Promise<CliResult> = cli(home, ['upgrade'], {}, 120_000);
+        let ended: CliResult | null = null;
+        void upgrading.then((r) => (ended = r));
         let fresh: number | undefined;
-        await waitFor('the new master to start its workers', () => (fresh = newMasterOf(old)) !== undefined && childrenOf(fresh).length >= 3, 60_000);
+        await waitFor('the new master to start its workers', () => {
+          if (ended) throw new Error(`the upgrade ended before the kill: exit ${ended.code}\n${ended.stdout}\n${ended.stderr}`);
+          return (fresh = newMasterOf(old)) !== undefined && childrenOf(fresh).length >= 3;
+        }, 60_000);
         const killed = victim === 'old' ? old : fresh!;
+        killedWorkers.push(...childrenOf(killed));
         const survivor = victim === 'old' ? fresh! : old;
         process.kill(killed, 'SIGKILL');
         const res = await upgrading;
@@ -91,7 +98,7 @@ for (const victim of ['old', 'new'] as const) {
         lost: `${stats.errors.length} failed requests of ${stats.ok + stats.errors.length}; ${jobs.unfinished.length} jobs cut of ${jobs.started}`,
         result: `${outcomes.join('; ')}; then start found the master, an upgrade worked, stop left nothing, a fresh start+stop left no record file`,
       });
-      if (victim === 'new') assert.deepEqual(jobs.unfinished, [], 'no job was cut: the killed master\'s job workers got their stop signal from the kernel');
+      assert.deepEqual(jobs.unfinished, [], `no job was cut: the killed master's job workers got their stop signal from the kernel (its children were ${killedWorkers.join(', ')})`);
     } finally {
       await killDaemon(home);
     }
