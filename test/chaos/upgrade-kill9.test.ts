@@ -67,7 +67,7 @@ for (const victim of ['old', 'new'] as const) {
         assert.equal((JSON.parse(status.stdout) as { master: { pid: number } }).master.pid, survivor);
         // What the killed master started goes: its workers get their stop signal from the kernel.
         await waitFor('only the survivor\'s processes left', () => testProcs(dir).every((p) => p === survivor || childrenOf(survivor).includes(p)), 30_000);
-        outcomes.push(`round ${round}: upgrade exit ${res.code} (${(res.stderr.trim().split('\n').pop() ?? '').slice(0, 90)}); survivor pid ${survivor} serves; ${testProcs(dir).length - 1} workers, all its own`);
+        outcomes.push(`round ${round}: upgrade exit ${res.code} (${(res.stderr.trim().split('\n').pop() ?? '').replace(/^.*keeps serving\): /, '').slice(0, 100)}); survivor pid ${survivor} serves; ${testProcs(dir).length - 1} workers, all its own`);
         if (victim === 'new') assert.equal(res.code, 1, 'the upgrade says it failed');
         const served = load.stats.ok;
         await waitFor('requests after the kill', () => load.stats.ok >= served + 200, 30_000);
