@@ -17,7 +17,7 @@ export async function daemonMain(config: string, opts: { home: string; umask: st
   const handoff = handed === undefined ? null : parseHandoff(handed);
   if (typeof handoff === 'string') throw new CliError(`master-daemon: ${handoff}`, EXIT.USAGE);
   // The launcher's caller's fds: before anything is opened or spawned (an upgrade's sockets stay).
-  closeInheritedFds(handoff?.sockets.map((s) => s.fd) ?? []);
+  closeInheritedFds(handoff ? [...handoff.sockets.map((s) => s.fd), ...(handoff.metrics ? [handoff.metrics.fd] : [])] : []);
   const daemon: DaemonOptions = { config, home: opts.home, umask: parseInt(opts.umask, 8), jsonLogs: opts.jsonLogs ?? false, env: opts.env ?? null, insecureConfig: opts.insecureConfig ?? false, watchConfig: opts.watchConfig ?? null };
   const code = handoff === null ? await runDaemon(daemon) : await (await import('../runtime/takeover.js')).runTakeover(daemon, handoff);
   // Exit now, not when the loop empties: Node's teardown closes every handle left, and closing

@@ -23,7 +23,7 @@ import { followRequest } from './request-progress.js';
 import { cronRestarts } from './cron-restart.js';
 import { describeHandler } from './describe.js';
 import { ListenerRegistry } from './listeners.js';
-import { attachMetrics } from '../metrics/attach.js';
+import { attachMetrics, type InheritedEndpoint } from '../metrics/attach.js';
 import { someAppRuns, watchForIdle } from './exit-when-idle.js';
 import type { HandedSocket } from '../protocol/upgrade.js';
 import { Upgrader, type UpgradeSettings } from './upgrade.js';
@@ -71,7 +71,7 @@ export interface BootOptions {
   // This master replaces a live one (an upgrade): it takes these sockets, listens beside the
   // control socket until takeOver(), leaves the old master's workers alone and records its
   // own in `recordsFile`.
-  readonly replacing?: { readonly sockets: readonly HandedSocket[]; readonly recordsFile: string };
+  readonly replacing?: { readonly from: number; readonly sockets: readonly HandedSocket[]; readonly metrics: InheritedEndpoint | null; readonly recordsFile: string };
 }
 
 // Something started alongside the master and stopped after it.
@@ -136,14 +136,15 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const describe = describeHandler(master, opts.home.logs);
   attachments.push({ handlers: { describe: describe.handler }, stop: describe.stop });
   // Metrics: the endpoint, supervisor and worker metrics, max_memory_restart.
-  const metrics = attachMetrics(master, log);
+  const metrics = attachMetrics(master, log, opts.replacing?.metrics ?? null);
   attachments.push(metrics.attachment);
   // `supervisor upgrade` and SIGUSR2: a new master takes over; this one finishes and exits.
   let handedOverTo: number | null = null;
   const settings: UpgradeSettings | null = opts.daemonUmask === undefined ? null : {
     home: opts.home, umask: opts.daemonUmask, jsonLogs: opts.jsonLogs, insecureConfig: opts.insecureConfig ?? false, watchConfig: opts.watchConfig ?? null,
   };
-  const upgrader = new Upgrader({ master, listeners, settings, log, handedOver: (pid) => (handedOverTo = pid) });
+  const upgrader = new Upgrader({ master, listeners, settings, log, handedOver: (pid) => (handedOverTo = pid), metricsSocket: () => metrics.handOut() });
+  if (opts.replacing) upgrader.holdWhileTakingOver(opts.replacing.from);
   attachments.push({
     handlers: { upgrade: async (_req, progress) => {
       const outcome = await upgrader.run(progress);
@@ -210,5 +211,9 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     else control.abandon();
     for (const a of attachments.reverse()) await a.stop();
   });
-  return { master, started, done, failure: () => failure, takeOver: () => control.publish() };
+  const takeOver = () => {
+    control.publish();
+    upgrader.holdWhileTakingOver(null);
+  };
+  return { master, started, done, failure: () => failure, takeOver };
 }

@@ -11,6 +11,7 @@ import { MASTER_NODE_FLAGS } from '../runtime/master-flags.js';
 import { installedEntry, installedVersion, RUNNING_VERSION } from '../runtime/versions.js';
 import type { HomePaths } from '../runtime/home.js';
 import type { ListenerRegistry } from './listeners.js';
+import type { InheritedEndpoint } from '../metrics/attach.js';
 import type { Master } from './master.js';
 import { done, failed, type Outcome } from './outcome.js';
 
@@ -36,6 +37,8 @@ export interface UpgradeSettings {
 export interface UpgradeContext {
   readonly master: Master;
   readonly listeners: ListenerRegistry;
+  // The metrics endpoint's socket, passed like the others.
+  readonly metricsSocket: () => Promise<InheritedEndpoint | null>;
   // Null under `supervisor run`: the pid must not change there, so there is no upgrade.
   readonly settings: UpgradeSettings | null;
   // This master hands over: it must not close the control socket (its path is the new one's).
@@ -50,20 +53,37 @@ export const RUN_REFUSAL = 'this master runs in the foreground ("supervisor run"
 export class Upgrader {
   private running = false;
   private finished = false;
+  // A master that is itself taking over from another may not start a third one yet.
+  private takingOverFrom: number | null = null;
 
   constructor(private readonly ctx: UpgradeContext) {}
 
+  // Refuses upgrades until released: this master is still taking over from `pid`.
+  holdWhileTakingOver(pid: number | null): void {
+    this.takingOverFrom = pid;
+  }
+
   // One upgrade; `progress` gets the new master's start lines.
   async run(progress: (line: string) => void): Promise<Outcome> {
-    if (this.ctx.settings === null) return failed('E_UPGRADE', `upgrade refused: ${RUN_REFUSAL}`);
-    if (this.finished) return failed('E_SHUTTING_DOWN', 'this master has been upgraded already and is finishing its workers');
-    if (this.running) return failed('E_BUSY', 'an upgrade is already under way');
+    const refusal = this.refusal();
+    if (refusal) {
+      this.ctx.log('warn', `upgrade: ${refusal.message}`);
+      return refusal;
+    }
     this.running = true;
     try {
-      return await this.upgrade(this.ctx.settings, progress);
+      return await this.upgrade(this.ctx.settings!, progress);
     } finally {
       this.running = false;
     }
+  }
+
+  private refusal(): Outcome | null {
+    if (this.ctx.settings === null) return failed('E_UPGRADE', `upgrade refused: ${RUN_REFUSAL}`);
+    if (this.finished) return failed('E_SHUTTING_DOWN', 'this master has been upgraded already and is finishing its workers');
+    if (this.takingOverFrom !== null) return failed('E_BUSY', `this master is still taking over from pid ${this.takingOverFrom}; try again once it has`);
+    if (this.running) return failed('E_BUSY', 'an upgrade is already under way');
+    return null;
   }
 
   private async upgrade(settings: UpgradeSettings, progress: (line: string) => void): Promise<Outcome> {
@@ -79,7 +99,9 @@ export class Upgrader {
     const target = installedVersion(entry);
     const held = listeners.handOut();
     const sockets: HandedSocket[] = held.map((h, i) => ({ ...h.socket, fd: FIRST_SOCKET_FD + i }));
-    const handoff: Handoff = { v: 1, from: process.pid, fromVersion: RUNNING_VERSION, sockets, configs };
+    const endpoint = await this.ctx.metricsSocket();
+    const metrics = endpoint && { ...endpoint, fd: FIRST_SOCKET_FD + held.length };
+    const handoff: Handoff = { v: 1, from: process.pid, fromVersion: RUNNING_VERSION, sockets, configs, metrics };
     const first = configs[0]!;
     const args = [...MASTER_NODE_FLAGS, entry, DAEMON_VERB, first.file, '--home', settings.home.dir, '--umask', settings.umask.toString(8)];
     if (settings.jsonLogs) args.push('--json-logs');
@@ -89,7 +111,7 @@ export class Upgrader {
     log('info', `upgrade: starting the master of version ${target} (${entry}) with ${sockets.length} listening socket(s) and ${configs.length} config file(s); this master (version ${RUNNING_VERSION}) keeps serving until it is ready`);
     let child: ChildProcess;
     try {
-      const stdio: StdioOptions = ['ignore', 1, 2, 'ipc', ...held.map((h) => h.fd)];
+      const stdio: StdioOptions = ['ignore', 1, 2, 'ipc', ...held.map((h) => h.fd), ...(endpoint ? [endpoint.fd] : [])];
       child = spawn(process.execPath, args, { detached: true, stdio, env: { ...process.env, [ENV_DAEMON]: '1', [ENV_UPGRADE]: JSON.stringify(handoff) } });
     } catch (error) {
       return failed('E_UPGRADE', `upgrade: cannot start the new master: ${(error as Error).message}`);

@@ -77,7 +77,7 @@ export async function runTakeover(opts: DaemonOptions, handoff: Handoff): Promis
       env: first!.env,
       insecureConfig: opts.insecureConfig,
       watchConfig: opts.watchConfig,
-      replacing: { sockets: handoff.sockets, recordsFile },
+      replacing: { from: handoff.from, sockets: handoff.sockets, metrics: handoff.metrics, recordsFile },
       progress: (line) => void say({ type: 'supervisor:upgrade-progress', line }),
     });
   } catch (error) {

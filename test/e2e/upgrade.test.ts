@@ -184,3 +184,33 @@ test('cluster-mode sockets and unix listen sockets pass to the new master and st
     await killDaemon(home);
   }
 });
+
+test('the metrics endpoint\'s socket passes to the new master: the same address serves before, during and after', { timeout: 90_000 }, async () => {
+  const dir = tempDir('gs-upgrade-metrics-');
+  const home = path.join(dir, 'home');
+  const port = await freePort();
+  const file = writeConfig(dir, { apps: [{ name: 'jobs', script: fixture('job-worker.mjs'), args: [dir], instances: 1, wait_ready: true, env: { JOB_LOG: path.join(dir, 'jobs.log') } }], metrics: { host: '127.0.0.1', port } });
+  const scrape = () => new Promise<number>((resolve) => {
+    http.get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', () => resolve(0));
+  });
+  try {
+    const started = await cli(home, ['start', file]);
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal(await scrape(), 200);
+    for (let i = 0; i < 2; i++) {
+      const old = pidfilePid(home)!;
+      const res = await cli(home, ['upgrade'], {}, 60_000);
+      assert.equal(res.code, 0, `a metrics port the old master holds must not fail the upgrade: ${res.stdout}${res.stderr}`);
+      assert.ok(!alive(old));
+      assert.equal(await scrape(), 200, 'the new master serves the endpoint on the same port');
+      const status = JSON.parse((await cli(home, ['status', '--json'])).stdout) as { metrics: { url: string } };
+      assert.equal(status.metrics.url, `http://127.0.0.1:${port}/metrics`);
+    }
+    assert.equal((await cli(home, ['stop'])).code, 0);
+  } finally {
+    await killDaemon(home);
+  }
+});
