@@ -3,10 +3,11 @@
 // master as `supervisor run` and report readiness (or the startup error) to the launcher.
 import { loadConfigIsolated } from '../config/load-isolated.js';
 import type { ErrorCode } from '../protocol/codes.js';
-import { bootMaster, type BootedMaster, type LogSink } from '../master/boot.js';
+import { bootMaster, type BootedMaster, type BootOptions, type LogSink } from '../master/boot.js';
+import type { Config } from '../config/types.js';
 import { formatNotice } from '../master/log-lines.js';
 import type { DaemonFailure, DaemonReport } from '../protocol/daemon.js';
-import { ensureHome } from './home.js';
+import { ensureHome, type HomePaths } from './home.js';
 import { openLogFile, writeQuietly } from './log-file.js';
 import { acquirePidfile, MasterRunningError, releasePidfile } from './pidfile.js';
 
@@ -45,6 +46,14 @@ export function openDaemonLog(masterLogFile: string, jsonLogs: boolean): { sink:
   return { sink, log, close: () => masterLog.close() };
 }
 
+// What every daemon master boots with (the first one and one started by `supervisor upgrade`).
+export function daemonBootOptions(opts: DaemonOptions, paths: HomePaths, sink: LogSink, configFile: string, preloaded: Config, env: string | null): BootOptions {
+  return {
+    configFile, preloaded, home: paths, jsonLogs: opts.jsonLogs, sink, masterLogFile: paths.masterLog, daemonUmask: opts.umask,
+    echoWorkerOutput: false, env, insecureConfig: opts.insecureConfig, watchConfig: opts.watchConfig,
+  };
+}
+
 // Runs the daemon until it is stopped; resolves with its exit code.
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const paths = ensureHome(opts.home);
@@ -71,17 +80,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   let booted: BootedMaster;
   try {
     booted = await bootMaster({
-      configFile: opts.config,
-      preloaded: loaded.config,
-      home: paths,
-      jsonLogs: opts.jsonLogs,
-      sink,
-      masterLogFile: paths.masterLog,
-      daemonUmask: opts.umask,
-      echoWorkerOutput: false,
-      env: opts.env,
-      insecureConfig: opts.insecureConfig,
-      watchConfig: opts.watchConfig,
+      ...daemonBootOptions(opts, paths, sink, opts.config, loaded.config, opts.env),
       // The launcher prints the first start's progress (each crash, each worker ready).
       progress: (line) => {
         if (process.send && process.connected) process.send({ type: 'supervisor:daemon-progress', line } satisfies DaemonReport);

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { loadConfigIsolated } from '../config/load-isolated.js';
 import { bootMaster, type BootedMaster } from '../master/boot.js';
 import { isUpgradeMessage, type Handoff, type UpgradeMessage } from '../protocol/upgrade.js';
-import { openDaemonLog, type DaemonOptions } from './daemon.js';
+import { daemonBootOptions, openDaemonLog, type DaemonOptions } from './daemon.js';
 import { ensureHome } from './home.js';
 import { releasePidfile, replacePidfile } from './pidfile.js';
 import { RUNNING_VERSION } from './versions.js';
@@ -66,17 +66,7 @@ export async function runTakeover(opts: DaemonOptions, handoff: Handoff): Promis
   let booted: BootedMaster;
   try {
     booted = await bootMaster({
-      configFile: first!.file,
-      preloaded: loaded.config,
-      home: paths,
-      jsonLogs: opts.jsonLogs,
-      sink,
-      masterLogFile: paths.masterLog,
-      daemonUmask: opts.umask,
-      echoWorkerOutput: false,
-      env: first!.env,
-      insecureConfig: opts.insecureConfig,
-      watchConfig: opts.watchConfig,
+      ...daemonBootOptions(opts, paths, sink, first!.file, loaded.config, first!.env),
       replacing: { from: handoff.from, sockets: handoff.sockets, metrics: handoff.metrics, recordsFile },
       progress: (line) => void say({ type: 'supervisor:upgrade-progress', line }),
     });

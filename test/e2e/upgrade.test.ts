@@ -10,7 +10,7 @@ import { cli } from '../helpers/cli.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { killDaemon, pidfilePid } from '../helpers/daemon.js';
 import { freePort } from '../helpers/http.js';
-import { installCopy, cliOf } from '../helpers/installed-copy.js';
+import { installCopy, cliOf, type InstalledCopy } from '../helpers/installed-copy.js';
 import { checkJobLog } from '../helpers/job-log.js';
 import { keepAliveLoad } from '../helpers/keepalive-load.js';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
@@ -30,21 +30,26 @@ function apps(dir: string, port: number): unknown[] {
 // The workers of this test (their argv holds `dir`), whoever their master is.
 const workerPids = (dir: string): number[] => pidsMatching(dir).filter((p) => /fixtures\/(conn-http|job)-worker/.test(cmdline(p)));
 
-async function versions(copy: ReturnType<typeof installCopy>, home: string): Promise<{ installed: string; master: { pid: number; version: string } | null }> {
+async function versions(copy: InstalledCopy, home: string): Promise<{ installed: string; master: { pid: number; version: string } | null }> {
   const res = await cliOf(copy, home, ['version', '--json']);
   assert.equal(res.code, 0, res.stderr);
   return JSON.parse(res.stdout) as { installed: string; master: { pid: number; version: string } | null };
 }
 
-test('three upgrades in a row (and one by SIGUSR2) under keep-alive load: 0 failed requests, 0 jobs cut, a new master each time, nothing left of the old ones', { timeout: 240_000 }, async () => {
-  const dir = tempDir('gs-upgrade-');
+// A daemon started from an installed copy of the package, running apps(): its dir, home, copy, port.
+async function startFromCopy(prefix: string): Promise<{ dir: string; home: string; copy: InstalledCopy; port: number }> {
+  const dir = tempDir(prefix);
   const home = path.join(dir, 'home');
   const copy = installCopy(path.join(dir, 'pkg'));
   const port = await freePort();
-  const file = writeConfig(dir, { apps: apps(dir, port) });
+  const started = await cliOf(copy, home, ['start', writeConfig(dir, { apps: apps(dir, port) })]);
+  assert.equal(started.code, 0, started.stderr);
+  return { dir, home, copy, port };
+}
+
+test('three upgrades in a row (and one by SIGUSR2) under keep-alive load: 0 failed requests, 0 jobs cut, a new master each time, nothing left of the old ones', { timeout: 240_000 }, async () => {
+  const { dir, home, copy, port } = await startFromCopy('gs-upgrade-');
   try {
-    const started = await cliOf(copy, home, ['start', file]);
-    assert.equal(started.code, 0, started.stderr);
     const masters = [pidfilePid(home)!];
     const load = keepAliveLoad(port, 50);
     await waitFor('the load to run', () => load.stats.ok >= 200, 30_000);
@@ -94,14 +99,8 @@ test('three upgrades in a row (and one by SIGUSR2) under keep-alive load: 0 fail
 });
 
 test('an upgrade to a master that crashes at boot: exit 1 with the reason, the old master and its workers untouched, 0 failed requests, 0 jobs cut', { timeout: 120_000 }, async () => {
-  const dir = tempDir('gs-upgrade-crash-');
-  const home = path.join(dir, 'home');
-  const copy = installCopy(path.join(dir, 'pkg'));
-  const port = await freePort();
-  const file = writeConfig(dir, { apps: apps(dir, port) });
+  const { dir, home, copy, port } = await startFromCopy('gs-upgrade-crash-');
   try {
-    const started = await cliOf(copy, home, ['start', file]);
-    assert.equal(started.code, 0, started.stderr);
     const master = pidfilePid(home)!;
     const workers = workerPids(dir).sort();
     assert.equal(workers.length, 5);
