@@ -10,7 +10,7 @@ const good: Handoff = {
   fromVersion: '0.1.0',
   sockets: [{ fd: 4, kind: 'listen', app: 'web', file: '/srv/eco.json', key: 'tcp:3000', address: { kind: 'tcp', host: '127.0.0.1', port: 3000, text: 'tcp://127.0.0.1:3000' }, port: 3000, name: 'tcp-127.0.0.1-3000' }],
   configs: [{ file: '/srv/eco.json', env: null }],
-  metrics: { fd: 5, host: '127.0.0.1', port: 9464 },
+  metrics: { fd: 5, host: '127.0.0.1', port: 9100 },
 };
 
 test('a well-formed handoff is read back as it was written', () => {
