@@ -59,6 +59,10 @@ test('three upgrades in a row (and one by SIGUSR2) under keep-alive load: 0 fail
       const before = await versions(copy, home);
       assert.equal(before.installed, version);
       assert.notEqual(before.master?.version, version, 'the master still runs the version it booted with');
+      if (i === 1) {
+        const table = await cliOf(copy, home, ['status']);
+        assert.match(table.stdout, new RegExp(`master pid ${masters[0]} runs version ${before.master?.version}; version ${version} is installed: "supervisor upgrade" switches to it`));
+      }
       const old = masters.at(-1)!;
       const servedBefore = load.stats.ok;
       if (i < 4) {
