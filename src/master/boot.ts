@@ -162,7 +162,8 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const output = (): MasterOutput => (recent ? { terminal: true, pid: process.pid, recent: recent.all() } : { file: opts.masterLogFile! });
   if (extraHandlers.logs) extraHandlers.logs = withMasterOutput(extraHandlers.logs, output);
-  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status(), master: versions() })), { warn: (message) => log('warn', message), replace: opts.replacing !== undefined });
+  const handlers = upgrader.guard(controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status(), master: versions() })));
+  const control = await startControlServer(opts.home.socket, handlers, { warn: (message) => log('warn', message), replace: opts.replacing !== undefined });
   // Only the master that owns the socket gets here, so leftovers are a dead master's workers;
   // a replacing master's old one is alive and stops its workers itself.
   if (!opts.replacing) {

@@ -14,6 +14,7 @@ import type { ListenerRegistry } from './listeners.js';
 import type { InheritedEndpoint } from '../metrics/attach.js';
 import type { Master } from './master.js';
 import { done, failed, type Outcome } from './outcome.js';
+import type { ControlHandler } from './control-server.js';
 
 // How long the new master may take to run every app (its workers' boot included).
 export const UPGRADE_READY_MS = 120_000;
@@ -58,6 +59,19 @@ export class Upgrader {
 
   constructor(private readonly ctx: UpgradeContext) {}
 
+  // `start` and `forget` change which files run: refused while a new master is being given the list.
+  guard(handlers: Partial<Record<string, ControlHandler>>): Partial<Record<string, ControlHandler>> {
+    const guarded = { ...handlers };
+    for (const verb of ['start', 'forget']) {
+      const handler = handlers[verb];
+      if (!handler) continue;
+      guarded[verb] = (req, progress) => (this.running
+        ? Promise.resolve({ ok: false, code: 'E_BUSY', message: `an upgrade is under way: ${verb} would not reach the new master; try again once it is over` })
+        : handler(req, progress));
+    }
+    return guarded;
+  }
+
   // Refuses upgrades until released: this master is still taking over from `pid`.
   holdWhileTakingOver(pid: number | null): void {
     this.takingOverFrom = pid;
@@ -101,7 +115,10 @@ export class Upgrader {
     const sockets: HandedSocket[] = held.map((h, i) => ({ ...h.socket, fd: FIRST_SOCKET_FD + i }));
     const endpoint = await this.ctx.metricsSocket();
     const metrics = endpoint && { ...endpoint, fd: FIRST_SOCKET_FD + held.length };
-    const handoff: Handoff = { v: 1, from: process.pid, fromVersion: RUNNING_VERSION, sockets, configs, metrics };
+    const apps = (await master.status()).apps;
+    const stopped = apps.filter((a) => a.state === 'stopped' || a.state === 'stopping').map((a) => a.name);
+    const scaled = apps.filter((a) => a.instances !== a.file_instances && !stopped.includes(a.name)).map((a) => ({ app: a.name, instances: a.instances }));
+    const handoff: Handoff = { v: 1, from: process.pid, fromVersion: RUNNING_VERSION, sockets, configs, scaled, stopped, metrics };
     const first = configs[0]!;
     const args = [...MASTER_NODE_FLAGS, entry, DAEMON_VERB, first.file, '--home', settings.home.dir, '--umask', settings.umask.toString(8)];
     if (settings.jsonLogs) args.push('--json-logs');

@@ -30,6 +30,9 @@ export interface Handoff {
   readonly fromVersion: string;
   readonly sockets: readonly HandedSocket[];
   readonly configs: readonly HandedConfig[];
+  // What `supervisor scale` and `stop <app>` changed against the files: kept by the new master.
+  readonly scaled: readonly { readonly app: string; readonly instances: number }[];
+  readonly stopped: readonly string[];
   // The metrics endpoint's socket and the address it serves, or null when none listens.
   readonly metrics: { readonly fd: number; readonly host: string; readonly port: number } | null;
 }
@@ -79,6 +82,8 @@ export function parseHandoff(text: string): Handoff | string {
   if (typeof h !== 'object' || h === null || h.v !== 1) return `${ENV_UPGRADE}: expected version 1 of the handoff`;
   if (typeof h.from !== 'number' || typeof h.fromVersion !== 'string') return `${ENV_UPGRADE}: from and fromVersion are missing`;
   if (!Array.isArray(h.sockets) || !h.sockets.every(isSocket)) return `${ENV_UPGRADE}: sockets: expected a list of handed sockets`;
+  if (!Array.isArray(h.scaled) || !h.scaled.every((x: unknown) => typeof (x as { app?: unknown })?.app === 'string' && Number.isInteger((x as { instances?: unknown }).instances))) return `${ENV_UPGRADE}: scaled: expected a list of { app, instances }`;
+  if (!Array.isArray(h.stopped) || !h.stopped.every((x: unknown) => typeof x === 'string')) return `${ENV_UPGRADE}: stopped: expected a list of app names`;
   const m = h.metrics as { fd?: unknown; host?: unknown; port?: unknown } | null | undefined;
   if (m !== null && (typeof m !== 'object' || typeof m.fd !== 'number' || !Number.isInteger(m.fd) || m.fd <= 2 || typeof m.host !== 'string' || typeof m.port !== 'number')) return `${ENV_UPGRADE}: metrics: expected null or { fd, host, port }`;
   if (!Array.isArray(h.configs) || h.configs.length === 0 || !h.configs.every((c: unknown) => typeof (c as HandedConfig)?.file === 'string' && ((c as HandedConfig).env === null || typeof (c as HandedConfig).env === 'string'))) return `${ENV_UPGRADE}: configs: expected at least one config file`;

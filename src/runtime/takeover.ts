@@ -79,6 +79,12 @@ export async function runTakeover(opts: DaemonOptions, handoff: Handoff): Promis
     const o = await booted.master.start(c.file, { env: c.env });
     if (!o.ok) problem = `${c.file}: ${o.message}`;
   }
+  // What the old master's operator changed by hand stays as it was: a scaled app, a stopped one.
+  for (const s of problem === null ? handoff.scaled : []) {
+    const o = await booted.master.scale(s.app, s.instances);
+    if (!o.ok) problem = `scale ${s.app} to ${s.instances}: ${o.message}`;
+  }
+  for (const app of problem === null ? handoff.stopped : []) await booted.master.stop(app);
   if (problem !== null) {
     booted.master.shutdown('upgrade failed');
     await booted.done;

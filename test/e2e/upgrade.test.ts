@@ -15,7 +15,7 @@ import { checkJobLog } from '../helpers/job-log.js';
 import { keepAliveLoad } from '../helpers/keepalive-load.js';
 import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { fixture } from '../helpers/paths.js';
-import { alive, cmdline, pidsMatching, stat } from '../helpers/procs.js';
+import { alive, childrenOf, cmdline, pidsMatching, stat } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
 import { workersOf } from '../helpers/workers.js';
 
@@ -212,6 +212,34 @@ test('the metrics endpoint\'s socket passes to the new master: the same address 
       const status = JSON.parse((await cli(home, ['status', '--json'])).stdout) as { metrics: { url: string } };
       assert.equal(status.metrics.url, `http://127.0.0.1:${port}/metrics`);
     }
+    assert.equal((await cli(home, ['stop'])).code, 0);
+  } finally {
+    await killDaemon(home);
+  }
+});
+
+test('what was changed by hand stays: a scaled app keeps its count, a stopped app stays stopped; start during an upgrade is refused', { timeout: 90_000 }, async () => {
+  const dir = tempDir('gs-upgrade-state-');
+  const home = path.join(dir, 'home');
+  const job = (name: string, instances: number) => ({ name, script: fixture('job-worker.mjs'), args: [dir], instances, wait_ready: true, env: { JOB_LOG: path.join(dir, `${name}.log`) } });
+  const file = writeConfig(dir, { apps: [job('jobs', 2), job('idle', 1), { name: 'slow', script: fixture('slow-boot.mjs'), args: [dir], wait_ready: true, env: { READY_DELAY_MS: '2000' } }] });
+  try {
+    assert.equal((await cli(home, ['start', file])).code, 0);
+    assert.equal((await cli(home, ['scale', 'jobs', '3'])).code, 0);
+    assert.equal((await cli(home, ['stop', 'idle'])).code, 0);
+    const old = pidfilePid(home)!;
+    const upgrading = cli(home, ['upgrade'], {}, 60_000);
+    await waitFor('the new master to start', () => childrenOf(old).some((p) => cmdline(p).includes('master-daemon')), 30_000);
+    const during = await cli(home, ['start', file]);
+    assert.equal(during.code, 1, during.stdout + during.stderr);
+    assert.match(during.stderr, /an upgrade is under way: start would not reach the new master/);
+    const res = await upgrading;
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const doc = JSON.parse((await cli(home, ['status', '--json'])).stdout) as { apps: { name: string; status: string; instances: number; file_instances: number }[] };
+    const app = (name: string) => doc.apps.find((a) => a.name === name)!;
+    assert.deepEqual([app('jobs').instances, app('jobs').file_instances], [3, 2], 'the scale survives the upgrade');
+    assert.equal(app('idle').status, 'stopped', 'the stopped app stays stopped');
+    assert.equal(workersOf(pidfilePid(home)!).filter((w) => w.app === 'jobs').length, 3);
     assert.equal((await cli(home, ['stop'])).code, 0);
   } finally {
     await killDaemon(home);

@@ -10,6 +10,8 @@ const good: Handoff = {
   fromVersion: '0.1.0',
   sockets: [{ fd: 4, kind: 'listen', app: 'web', file: '/srv/eco.json', key: 'tcp:3000', address: { kind: 'tcp', host: '127.0.0.1', port: 3000, text: 'tcp://127.0.0.1:3000' }, port: 3000, name: 'tcp-127.0.0.1-3000' }],
   configs: [{ file: '/srv/eco.json', env: null }],
+  scaled: [{ app: 'web', instances: 6 }],
+  stopped: ['cron'],
   metrics: { fd: 5, host: '127.0.0.1', port: 9100 },
 };
 
@@ -29,6 +31,8 @@ test('a malformed handoff is refused, naming what is wrong', () => {
     [{ ...good, configs: [] }, /configs: expected at least one/],
     [{ ...good, configs: [{ file: 3, env: null }] }, /configs:/],
     [{ ...good, metrics: { fd: 2, host: 'h', port: 1 } }, /metrics:/],
+    [{ ...good, scaled: [{ app: 'web', instances: 'x' }] }, /scaled:/],
+    [{ ...good, stopped: [3] }, /stopped:/],
   ];
   for (const [raw, problem] of cases) {
     const parsed = parseHandoff(typeof raw === 'string' ? raw : JSON.stringify(raw));
