@@ -17,6 +17,9 @@ import { startMaster, stopMaster } from '../helpers/master-process.js';
 import { fixture } from '../helpers/paths.js';
 import { alive, childrenOf, cmdline, pidsMatching, stat } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
+import { request } from '../../src/cli/control-client.js';
+import { socketOf } from '../helpers/control.js';
+import { testSignal } from '../helpers/harness.js';
 import { workersOf } from '../helpers/workers.js';
 
 // An HTTP app on `port` (2 workers) and 3 job workers; `dir` is in every worker's argv (a marker).
@@ -52,6 +55,23 @@ test('three upgrades in a row (and one by SIGUSR2) under keep-alive load: 0 fail
   try {
     const masters = [pidfilePid(home)!];
     const load = keepAliveLoad(port, 50);
+    // Status calls in a loop across every switch: the control socket always has a master behind it.
+    const pings = { ok: 0, failed: [] as string[], pids: new Set<number>() };
+    const ended = testSignal();
+    let pinging = true;
+    const pinger = (async () => {
+      while (pinging && !ended.aborted) {
+        try {
+          const res = await request(socketOf(home), 'status', {}, undefined, 15_000);
+          if (res.ok) {
+            pings.ok++;
+            pings.pids.add((res.data as { pid: number }).pid);
+          } else pings.failed.push(res.message ?? String(res.code));
+        } catch (error) {
+          pings.failed.push((error as Error).message);
+        }
+      }
+    })();
     await waitFor('the load to run', () => load.stats.ok >= 200, 30_000);
     for (let i = 1; i <= 4; i++) {
       const version = `0.1.${i}-test`;
@@ -88,6 +108,10 @@ test('three upgrades in a row (and one by SIGUSR2) under keep-alive load: 0 fail
       await waitFor('requests after the upgrade', () => load.stats.ok >= servedBefore + 200, 30_000);
     }
     for (const m of masters.slice(0, -1)) assert.ok(!alive(m), `old master ${m} is gone`);
+    pinging = false;
+    await pinger;
+    assert.deepEqual(pings.failed.slice(0, 3), [], `${pings.failed.length} of ${pings.ok + pings.failed.length} status calls found no master`);
+    assert.ok(pings.pids.size >= 4, `status was answered by ${pings.pids.size} masters in turn`);
     const stats = await load.stop();
     assert.deepEqual(stats.errors.slice(0, 5), [], `${stats.errors.length} failed requests of ${stats.ok + stats.errors.length}`);
     const stopped = await cliOf(copy, home, ['stop']);
