@@ -36,6 +36,7 @@ export const EXIT_FOR_CODE: Readonly<Record<ErrorCode, ExitCode>> = {
   E_TIMEOUT: EXIT.TIMEOUT,
   E_INTERNAL: EXIT.FAILED,
   E_TOO_LARGE: EXIT.USAGE,
+  E_UPGRADE: EXIT.FAILED,
 };
 
 // The exit code for an answer's error code (a code this CLI does not know is a failure).

@@ -142,6 +142,26 @@ program
     process.exitCode = await stop(app, opts);
   });
 
+program
+  .command('upgrade')
+  .description('Replace the running master with the installed version without dropping a request (same as SIGUSR2): the new master takes the listening sockets, starts every app, and only then the old one finishes its workers and exits. Waits and prints progress.')
+  .option('--home <dir>', HOME_HELP)
+  .addHelpText('after', '\nExit codes: 0 upgraded (the old master has exited), 1 the new master did not take over (the old one keeps serving, unchanged) or the master runs under "supervisor run", 3 no master running, 5 permission denied, 6 the old master did not exit in time.')
+  .action(async (opts: { home?: string }) => {
+    const { upgrade } = await import('./upgrade.js');
+    process.exitCode = await upgrade(opts);
+  });
+
+program
+  .command('version')
+  .description('Print the installed version and the running master\'s.')
+  .option('--home <dir>', HOME_HELP)
+  .option('--json', 'as JSON')
+  .action(async (opts: { home?: string; json?: boolean }) => {
+    const { versions } = await import('./versions.js');
+    process.exitCode = await versions(opts);
+  });
+
 for (const verb of ['reload', 'restart'] as const) {
   program
     .command(verb)

@@ -13,5 +13,7 @@ export function statusNotes(report: StatusReport): string[] {
     if (a.status === 'fatal') notes.push(`${a.name} is fatal: ${a.fatal_reason ?? 'it crashed too often'}. Once the cause is fixed, "supervisor reload ${a.name}" starts it again`);
   }
   if (report.metrics?.problem) notes.push(`metrics: off: ${report.metrics.problem}`);
+  const m = report.master;
+  if (m && m.version !== m.installed) notes.push(`master pid ${m.pid} runs version ${m.version}; version ${m.installed} is installed: "supervisor upgrade" switches to it without dropping a request`);
   return notes;
 }

@@ -18,7 +18,7 @@ export interface AppJson { name: string; status: string; instances: number; file
 export interface ConfigJson { file: string; ok: boolean; error: string | null; loaded_at: string }
 
 // The stable `status --json` document, built from the master's report.
-export function statusJson(report: StatusReport): { apps: AppJson[]; configs: ConfigJson[]; metrics?: StatusReport['metrics'] } {
+export function statusJson(report: StatusReport): { apps: AppJson[]; configs: ConfigJson[]; metrics?: StatusReport['metrics']; master?: StatusReport['master'] } {
   return {
     apps: report.apps.map((a) => ({
       name: a.name,
@@ -29,6 +29,7 @@ export function statusJson(report: StatusReport): { apps: AppJson[]; configs: Co
     })),
     configs: report.configs.map((c) => ({ file: c.file, ok: c.ok, error: c.error, loaded_at: c.loaded_at })),
     ...(report.metrics ? { metrics: report.metrics } : {}),
+    ...(report.master ? { master: report.master } : {}),
   };
 }
 

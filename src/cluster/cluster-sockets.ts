@@ -44,6 +44,8 @@ function chmodFor(a: ClusterAddress): void {
 // Every cluster-mode app's sockets in one master; ListenerRegistry serializes the calls.
 export class ClusterSockets {
   private readonly apps = new Map<string, ClusterApp>();
+  // Set once a new master took the sockets over (`supervisor upgrade`): nothing is closed here.
+  private handedOver = false;
 
   // `listenHolder` finds the owner of a `listen` socket by conflict key.
   constructor(private readonly listenHolder: (conflict: string) => Holder | undefined) {}
@@ -57,7 +59,7 @@ export class ClusterSockets {
 
   // Closes the sockets of `app` and forgets it (it left cluster mode or its file).
   drop(app: string): void {
-    for (const held of this.apps.get(app)?.byKey.values() ?? []) held.socket.close();
+    if (!this.handedOver) for (const held of this.apps.get(app)?.byKey.values() ?? []) held.socket.close();
     this.apps.delete(app);
   }
 
@@ -65,7 +67,7 @@ export class ClusterSockets {
   release(app: string): void {
     const rec = this.apps.get(app);
     if (!rec) return;
-    for (const held of rec.byKey.values()) held.socket.close();
+    if (!this.handedOver) for (const held of rec.byKey.values()) held.socket.close();
     rec.byKey.clear();
     rec.epoch++;
   }
@@ -119,6 +121,22 @@ export class ClusterSockets {
     }
     rec.byKey.set(key, { socket, conflict: conflictKeyOf(socket) });
     return { socket, fresh: true };
+  }
+
+  // Every socket held, with its app, file and key, for a new master.
+  handOut(): { app: string; file: string; key: string; socket: ListenSocket }[] {
+    return [...this.apps].flatMap(([app, rec]) => [...rec.byKey].map(([key, held]) => ({ app, file: rec.file, key, socket: held.socket })));
+  }
+
+  // Takes a socket a previous master held for `app` of `file` in cluster mode.
+  adopt(app: string, file: string, key: string, socket: ListenSocket): void {
+    this.enroll(app, file);
+    this.apps.get(app)!.byKey.set(key, { socket, conflict: conflictKeyOf(socket) });
+  }
+
+  // The new master serves the sockets now: drop, release and closeAll keep them open.
+  handOver(): void {
+    this.handedOver = true;
   }
 
   // Closes every socket.

@@ -23,8 +23,12 @@ import { followRequest } from './request-progress.js';
 import { cronRestarts } from './cron-restart.js';
 import { describeHandler } from './describe.js';
 import { ListenerRegistry } from './listeners.js';
-import { attachMetrics } from '../metrics/attach.js';
+import { attachMetrics, type InheritedEndpoint } from '../metrics/attach.js';
 import { someAppRuns, watchForIdle } from './exit-when-idle.js';
+import type { HandedSocket } from '../protocol/upgrade.js';
+import { Upgrader, type UpgradeSettings } from './upgrade.js';
+import { installedEntry, installedVersion, RUNNING_VERSION } from '../runtime/versions.js';
+import type { MasterVersions } from './status.js';
 
 // Where log lines go: the terminal for `run`, the master log file for the daemon.
 export interface LogSink {
@@ -62,6 +66,12 @@ export interface BootOptions {
   readonly progress?: (line: string) => void;
   // The file the sink writes to (the daemon's master log); absent for a terminal (`run`).
   readonly masterLogFile?: string;
+  // The daemon's umask: a daemon can be upgraded (`supervisor upgrade`); `run` cannot.
+  readonly daemonUmask?: number;
+  // This master replaces a live one (an upgrade): it takes these sockets, listens beside the
+  // control socket until takeOver(), leaves the old master's workers alone and records its
+  // own in `recordsFile`.
+  readonly replacing?: { readonly from: number; readonly sockets: readonly HandedSocket[]; readonly metrics: InheritedEndpoint | null; readonly recordsFile: string };
 }
 
 // Something started alongside the master and stopped after it.
@@ -79,11 +89,25 @@ export interface BootedMaster {
   readonly done: Promise<void>;
   // Why the master stopped by itself (start failed, every app fatal), or null.
   failure(): string | null;
+  // A replacing master becomes the one clients reach: its control socket moves onto the path.
+  takeOver(): void;
+}
+
+// The running version and the installed one, for `status`.
+function versions(): MasterVersions {
+  let installed: string;
+  try {
+    installed = installedVersion(installedEntry());
+  } catch {
+    installed = 'unknown';
+  }
+  return { pid: process.pid, version: RUNNING_VERSION, installed };
 }
 
 // Boots a master on `opts.configFile`; resolves once the first start settled.
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
+  if (opts.replacing) listeners.adopt(opts.replacing.sockets);
   const groups = new ProcessGroups((message) => log('warn', message));
   const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups, cluster: listeners })), {
     insecureConfig: opts.insecureConfig ?? false,
@@ -112,24 +136,45 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const describe = describeHandler(master, opts.home.logs);
   attachments.push({ handlers: { describe: describe.handler }, stop: describe.stop });
   // Metrics: the endpoint, supervisor and worker metrics, max_memory_restart.
-  const metrics = attachMetrics(master, log);
+  const metrics = attachMetrics(master, log, opts.replacing?.metrics ?? null);
   attachments.push(metrics.attachment);
-  const removeSignals = installSignalHandlers(master, { reopenLogs: () => {
-    opts.sink.reopen?.();
-    appLogs.reopen();
-  } });
+  // `supervisor upgrade` and SIGUSR2: a new master takes over; this one finishes and exits.
+  let handedOverTo: number | null = null;
+  const settings: UpgradeSettings | null = opts.daemonUmask === undefined ? null : {
+    home: opts.home, umask: opts.daemonUmask, jsonLogs: opts.jsonLogs, insecureConfig: opts.insecureConfig ?? false, watchConfig: opts.watchConfig ?? null,
+  };
+  const upgrader = new Upgrader({ master, listeners, settings, log, handedOver: (pid) => (handedOverTo = pid), metricsSocket: () => metrics.handOut() });
+  if (opts.replacing) upgrader.holdWhileTakingOver(opts.replacing.from);
+  attachments.push({
+    handlers: { upgrade: async (_req, progress) => {
+      const outcome = await upgrader.run(progress);
+      return outcome.ok ? { ok: true, message: outcome.message, data: { pid: handedOverTo, from: process.pid } } : outcome;
+    } },
+    stop: () => undefined,
+  });
+  const removeSignals = installSignalHandlers(master, {
+    reopenLogs: () => {
+      opts.sink.reopen?.();
+      appLogs.reopen();
+    },
+    upgrade: () => void upgrader.run((line) => log('info', `upgrade: ${line}`)),
+  });
   const extraHandlers = Object.assign({}, ...attachments.map((a) => a.handlers ?? {})) as Partial<Record<string, ControlHandler>>;
   const output = (): MasterOutput => (recent ? { terminal: true, pid: process.pid, recent: recent.all() } : { file: opts.masterLogFile! });
   if (extraHandlers.logs) extraHandlers.logs = withMasterOutput(extraHandlers.logs, output);
-  const control = await startControlServer(opts.home.socket, controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status() })), { warn: (message) => log('warn', message) });
-  // Only the master that owns the socket gets here, so leftovers are a dead master's workers.
-  try {
-    const left = leftoversText(await reapLeftovers(opts.home.pids));
-    if (left) log('warn', left);
-  } catch (error) {
-    log('warn', `not stopping what a previous master may have left: ${(error as Error).message}`);
+  const handlers = upgrader.guard(controlHandlers(master, extraHandlers, () => ({ metrics: metrics.status(), master: versions() })));
+  const control = await startControlServer(opts.home.socket, handlers, { warn: (message) => log('warn', message), replace: opts.replacing !== undefined });
+  // Only the master that owns the socket gets here, so leftovers are a dead master's workers;
+  // a replacing master's old one is alive and stops its workers itself.
+  if (!opts.replacing) {
+    try {
+      const left = leftoversText(await reapLeftovers(opts.home.pids));
+      if (left) log('warn', left);
+    } catch (error) {
+      log('warn', `not stopping what a previous master may have left: ${(error as Error).message}`);
+    }
   }
-  groups.attach(opts.home.pids, new GroupKeeper(() => groups.records(), (message) => log('warn', message)));
+  groups.attach(opts.replacing?.recordsFile ?? opts.home.pids, new GroupKeeper(() => groups.records(), (message) => log('warn', message)));
   // Config watching (a file's watch_config, or --watch-config for all): reload on file
   // changes; and app `watch` (code changes roll the app).
   const configWatch = watchConfigFiles(master, [], log);
@@ -162,8 +207,14 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
     removeSignals();
     stopWatching();
     await groups.stop();
-    await control.close();
+    // Handed over: the path is the new master's; this one's socket dies with the process.
+    if (handedOverTo === null) await control.close();
+    else control.abandon();
     for (const a of attachments.reverse()) await a.stop();
   });
-  return { master, started, done, failure: () => failure };
+  const takeOver = () => {
+    control.publish();
+    upgrader.holdWhileTakingOver(null);
+  };
+  return { master, started, done, failure: () => failure, takeOver };
 }

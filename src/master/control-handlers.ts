@@ -10,6 +10,7 @@ import type { Outcome } from './outcome.js';
 import { withDeadline } from './deadline.js';
 import { withUsage } from './usage.js';
 import { MAX_INSTANCES } from '../protocol/limits.js';
+import { RUNNING_VERSION } from '../runtime/versions.js';
 
 // How long the CPU/memory sampling of a status may take; after that, status answers without it.
 const USAGE_DEADLINE_MS = 2_000;
@@ -37,7 +38,7 @@ async function withProgress(master: Master, progress: (line: string) => void, ru
 // `statusExtras` adds what the master core does not know (the metrics endpoint) to `status`.
 export function controlHandlers(master: Master, extra: Partial<Record<string, ControlHandler>> = {}, statusExtras: () => Partial<StatusReport> = () => ({})): Partial<Record<string, ControlHandler>> {
   return {
-    ping: async () => ({ ok: true, data: { pid: process.pid } }),
+    ping: async () => ({ ok: true, data: { pid: process.pid, version: RUNNING_VERSION } }),
     status: async () => {
       const report = { ...(await master.status()), ...statusExtras() };
       return { ok: true, data: await withDeadline(withUsage(report), USAGE_DEADLINE_MS, () => report) };

@@ -3,7 +3,7 @@
 // Each connection is bounded (control-connection.ts); connections are capped, and every
 // request is checked against the protocol's schema (control-schema.ts) first.
 import net from 'node:net';
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, unlinkSync } from 'node:fs';
 import { CONTROL_VERSION, type ControlReply, type ControlRequest, type ControlResponse } from '../protocol/control.js';
 import { checkRequest, isProblem } from '../protocol/control-schema.js';
 import { MAX_REQUEST_BYTES } from '../protocol/limits.js';
@@ -18,6 +18,12 @@ export type ControlHandler = (req: ControlRequest, progress: (line: string) => v
 // A running control server.
 export interface ControlServer {
   close(): Promise<void>;
+  // A server started with `replace`: moves its socket onto the path (rename, atomic), so a
+  // client finds either the master it replaces or this one, never no one.
+  publish(): void;
+  // Another master serves the path now: stop holding the process open, without closing the
+  // socket (libuv would unlink the path, which is the new master's) or dropping a request.
+  abandon(): void;
 }
 
 // Verbs that answer at once (no rollout to wait for), so they get a deadline.
@@ -32,6 +38,8 @@ export interface ControlServerOptions {
   readonly maxConnections?: number;
   // Where a failing accept is reported (at most once every 10 s).
   readonly warn?: (message: string) => void;
+  // A live master serves `path` (an upgrade): listen beside it until publish().
+  readonly replace?: boolean;
 }
 
 // Removes a socket file nobody listens on; throws if a live master owns it.
@@ -61,7 +69,10 @@ export async function startControlServer(path: string, handlers: Partial<Record<
   const quickDeadlineMs = opts.quickDeadlineMs ?? QUICK_DEADLINE_MS;
   const limits = { ...LIMITS, ...opts.limits };
   const maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
-  await clearStaleSocket(path);
+  // Beside the path while another master serves it; the same directory, so rename is atomic.
+  const bound = opts.replace ? `${path}.${process.pid}` : path;
+  let at = bound;
+  await clearStaleSocket(bound);
   const connections = new Set<ControlConnection>();
   const runLine: LineRunner = (line, reply) => answer(line, reply, handlers, quickDeadlineMs);
   // allowHalfOpen: a client may send its request and end its side at once; it still gets
@@ -84,20 +95,29 @@ export async function startControlServer(path: string, handlers: Partial<Record<
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     const old = process.umask(0o177);
-    server.listen(path, () => {
+    server.listen(bound, () => {
       process.umask(old);
       server.off('error', reject);
       resolve();
     });
   });
-  chmodSync(path, 0o600);
+  chmodSync(bound, 0o600);
   return {
+    publish: () => {
+      if (at === path) return;
+      renameSync(bound, path);
+      at = path;
+    },
+    abandon: () => {
+      server.unref();
+      for (const c of connections) if (c.idle) c.close();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const c of connections) if (c.idle) c.close();
         try {
-          unlinkSync(path);
+          unlinkSync(at);
         } catch {
           // already gone
         }

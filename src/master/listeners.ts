@@ -9,6 +9,8 @@ import type { ClusterAddress } from '../protocol/ipc.js';
 import { ClusterSockets, type Acquired } from '../cluster/cluster-sockets.js';
 import { BindError, openListenSocket, type ListenSocket } from './listen-socket.js';
 import type { Binder } from './loads.js';
+import type { HandedSocket } from '../protocol/upgrade.js';
+import { inheritedSocket } from './inherited-socket.js';
 
 interface Entry {
   socket: ListenSocket;
@@ -23,6 +25,9 @@ export class ListenerRegistry implements Binder {
   private readonly cluster = new ClusterSockets((conflict) => this.byKey.get(conflict));
   // Binds of two files (and cluster-mode binds) run one after the other, never racing for one address.
   private serial: Promise<unknown> = Promise.resolve();
+  // Set once a new master took the sockets over: closing them here could unlink a unix path
+  // the new master serves, so they stay open until this process exits.
+  private handedOver = false;
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     const run = this.serial.then(work);
@@ -111,15 +116,40 @@ export class ListenerRegistry implements Binder {
     return { fds: entries.map((e) => e.socket.fd), names: entries.map((e) => e.socket.name) };
   }
 
+  // Every socket this master holds, for a new master (`supervisor upgrade`): its fd here and
+  // what the new master needs to know about it (`fd` there is set by the caller).
+  handOut(): { readonly fd: number; readonly socket: Omit<HandedSocket, 'fd'> }[] {
+    const listen = [...this.byKey].map(([key, e]) => ({ fd: e.socket.fd, socket: describeSocket('listen', e.app, e.file, key, e.socket) }));
+    const cluster = this.cluster.handOut().map((c) => ({ fd: c.socket.fd, socket: describeSocket('cluster', c.app, c.file, c.key, c.socket) }));
+    return [...listen, ...cluster];
+  }
+
+  // Takes the sockets a previous master handed over; a config's bind then finds them held.
+  adopt(sockets: readonly HandedSocket[]): void {
+    for (const h of sockets) {
+      if (h.kind === 'listen') this.byKey.set(h.key, { socket: inheritedSocket(h), app: h.app, file: h.file });
+      else this.cluster.adopt(h.app, h.file, h.key, inheritedSocket(h));
+    }
+  }
+
+  // The new master serves the sockets now: never close (or unlink) them here.
+  handOver(): void {
+    this.handedOver = true;
+    this.cluster.handOver();
+  }
+
   // Closes every socket (the master is stopping).
   closeAll(): void {
+    if (this.handedOver) return;
     for (const key of [...this.byKey.keys()]) this.close(key);
     this.order.clear();
     this.cluster.closeAll();
   }
 
   private close(key: string): void {
-    this.byKey.get(key)?.socket.close();
+    if (!this.handedOver) this.byKey.get(key)?.socket.close();
     this.byKey.delete(key);
   }
 }
+
+const describeSocket = (kind: HandedSocket['kind'], app: string, file: string, key: string, s: ListenSocket): Omit<HandedSocket, 'fd'> => ({ kind, app, file, key, address: s.address, port: s.port, name: s.name });

@@ -173,6 +173,12 @@ export class Master {
     return a && a.specs.has(a.generation) ? targetSpec(a) : null;
   }
 
+  // The config files the master runs and the --env of each, for a master that replaces it.
+  configFiles(): Promise<{ file: string; env: string | null }[]> {
+    const files = () => registeredFiles(this.core).map((f) => ({ file: f.file, env: f.env }));
+    return new Promise((resolve) => this.queue.push({ type: 'call', run: () => resolve(files()) }));
+  }
+
   // The names of every app the master runs, for the logs verb.
   appNames(): string[] {
     return [...this.core.apps.keys()];

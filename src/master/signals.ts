@@ -1,9 +1,9 @@
 // Signal handlers that only enqueue. HUP reloads, TERM/INT stop gracefully (a second INT,
-// or QUIT, stops at once), USR1 reopens log files, USR2 is reserved for a master upgrade.
+// or QUIT, stops at once), USR1 reopens log files, USR2 upgrades the master (as `supervisor upgrade`).
 import type { Master } from './master.js';
 
 // Hooks for signals whose work lives outside the master (log files).
-export interface SignalHooks { reopenLogs?: () => void }
+export interface SignalHooks { reopenLogs?: () => void; upgrade?: () => void }
 
 // Installs the handlers; returns a function that removes them.
 export function installSignalHandlers(master: Master, hooks: SignalHooks = {}): () => void {
@@ -28,7 +28,7 @@ export function installSignalHandlers(master: Master, hooks: SignalHooks = {}): 
     }],
     ['SIGQUIT', () => master.shutdown('SIGQUIT', true)],
     ['SIGUSR1', () => hooks.reopenLogs?.()],
-    ['SIGUSR2', () => undefined],
+    ['SIGUSR2', () => hooks.upgrade?.()],
   ];
   for (const [sig, fn] of handlers) process.on(sig, fn);
   return () => {

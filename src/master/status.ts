@@ -48,7 +48,12 @@ export interface StatusReport {
   readonly configs: ConfigStatusReport[];
   // Added by the control socket's status verb (boot knows the endpoint).
   readonly metrics?: MetricsStatus;
+  // Added by the status verb too: the version this master runs and the one installed now.
+  readonly master?: MasterVersions;
 }
+
+// The running master's version and the installed package's (they differ until `supervisor upgrade`).
+export interface MasterVersions { readonly pid: number; readonly version: string; readonly installed: string }
 
 // Builds the snapshot from the master's current state.
 export function statusOf(core: MasterCore): StatusReport {

@@ -24,6 +24,7 @@ export interface MetricsAttachment {
   // Resolves once the first config was loaded (or rejected) and, if it enabled metrics, the
   // endpoint listens (null) or failed to (the error, after asking the master to shut down).
   readonly firstListen: Promise<MetricsListenError | null>;
+  handOut(): Promise<InheritedEndpoint | null>;
 }
 
 // Null when the master's loop answers a probe (a status snapshot, taken between two events)
@@ -41,8 +42,12 @@ function defaultPortTaken(spec: MetricsSpec, file: string): string {
   return `metrics: the default address ${spec.host}:${spec.port} is in use (another master or program holds it), so this master serves no metrics endpoint ("supervisor metrics" still works). To serve one, set "metrics": { "port": <a free port> } in ${file}; "metrics": false turns this warning off.`;
 }
 
-// Attaches metrics to `master`; `log` writes the master's log lines.
-export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachment {
+// The metrics socket a previous master handed over (`supervisor upgrade`), with the address it serves.
+export interface InheritedEndpoint { readonly fd: number; readonly host: string; readonly port: number }
+
+// Attaches metrics to `master`; `log` writes the master's log lines; `inherited` is used when
+// the first config asks for the address it serves.
+export function attachMetrics(master: Master, log: MetricsLog, inherited: InheritedEndpoint | null = null): MetricsAttachment {
   const collector = new MetricsCollector(master, log);
   const sampler = new ResourceSampler(collector.own.book, { replaceWorker: (app, slot, reason) => master.replaceWorker(app, slot, reason), log });
   let endpoint: Promise<MetricsEndpoint | null> | null = null;
@@ -59,7 +64,8 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
   const listen = (file: string, spec: MetricsSpec) => {
     served = { file, spec };
     const atBoot = booting;
-    endpoint = startEndpoint(spec, { metrics: (format) => collector.text(format), health: () => probe(master) }, file).then(
+    const fd = inherited && inherited.host === spec.host && inherited.port === spec.port ? inherited.fd : null;
+    endpoint = startEndpoint(spec, { metrics: (format) => collector.text(format), health: () => probe(master) }, file, fd).then(
       (ep) => {
         log('info', `metrics: serving ${ep.url}/metrics and ${ep.url}/healthz`);
         state = { state: 'on', url: `${ep.url}/metrics`, problem: null };
@@ -112,5 +118,10 @@ export function attachMetrics(master: Master, log: MetricsLog): MetricsAttachmen
       await ep?.close();
     },
   };
-  return { attachment, collector, firstListen, status: () => state };
+  // The endpoint's socket and the address it serves, for a master that replaces this one.
+  const handOut = async (): Promise<InheritedEndpoint | null> => {
+    const ep = await endpoint;
+    return ep?.fd != null && served ? { fd: ep.fd, host: served.spec.host, port: served.spec.port } : null;
+  };
+  return { attachment, collector, firstListen, status: () => state, handOut };
 }

@@ -29,6 +29,8 @@ export interface EndpointHandlers {
 // A listening endpoint.
 export interface MetricsEndpoint {
   readonly url: string;
+  // The listening socket's fd, for a master that replaces this one (`supervisor upgrade`).
+  readonly fd: number | null;
   close(): Promise<void>;
 }
 
@@ -52,8 +54,9 @@ async function answer(req: IncomingMessage, res: ServerResponse, h: EndpointHand
   res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');
 }
 
-// Listens on `spec`; rejects with a MetricsListenError that names the address and the fix.
-export function startEndpoint(spec: MetricsSpec, handlers: EndpointHandlers, configFile: string): Promise<MetricsEndpoint> {
+// Listens on `spec` (on `inheritedFd` when a previous master handed its socket over); rejects
+// with a MetricsListenError that names the address and the fix.
+export function startEndpoint(spec: MetricsSpec, handlers: EndpointHandlers, configFile: string, inheritedFd: number | null = null): Promise<MetricsEndpoint> {
   const server = http.createServer((req, res) => {
     answer(req, res, handlers).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -69,16 +72,20 @@ export function startEndpoint(spec: MetricsSpec, handlers: EndpointHandlers, con
       else if (error.code === 'EACCES') reject(new MetricsListenError(`metrics endpoint: no permission to listen on ${where}; ${fix}`));
       else reject(new MetricsListenError(`metrics endpoint: cannot listen on ${where}: ${error.message}`));
     });
-    server.listen(spec.port, spec.host, () => {
+    const listening = () => {
       const { port } = server.address() as AddressInfo;
       const host = spec.host.includes(':') ? `[${spec.host}]` : spec.host;
+      const fd = (server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
       resolve({
         url: `http://${host}:${port}`,
+        fd: typeof fd === 'number' && fd >= 0 ? fd : null,
         close: () => new Promise<void>((done) => {
           server.close(() => done());
           server.closeAllConnections();
         }),
       });
-    });
+    };
+    if (inheritedFd !== null) server.listen({ fd: inheritedFd }, listening);
+    else server.listen(spec.port, spec.host, listening);
   });
 }

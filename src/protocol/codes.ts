@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'E_TIMEOUT',
   'E_INTERNAL',
   'E_TOO_LARGE',
+  'E_UPGRADE',
 ] as const;
 
 // One error code.

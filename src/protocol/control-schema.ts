@@ -51,6 +51,7 @@ const VERBS: Readonly<Record<ControlVerb, Readonly<Record<string, Arg>>>> = {
   scale: { app: { rule: appName, required: true }, instances: { rule: instances, required: true } },
   start: { app: { rule: appName }, config: { rule: absolutePath }, env: { rule: envBlock } },
   forget: { config: { rule: absolutePath, required: true } },
+  upgrade: {},
 };
 
 const ENVELOPE = new Set(['v', 'id', 'verb', 'args']);

@@ -6,7 +6,7 @@ import type { ErrorCode } from './codes.js';
 export const CONTROL_VERSION = 1;
 
 // The verbs the master answers.
-export type ControlVerb = 'ping' | 'status' | 'reload' | 'restart' | 'scale' | 'stop' | 'start' | 'forget' | 'metrics' | 'logs' | 'delete' | 'describe';
+export type ControlVerb = 'ping' | 'status' | 'reload' | 'restart' | 'scale' | 'stop' | 'start' | 'forget' | 'metrics' | 'logs' | 'delete' | 'describe' | 'upgrade';
 
 // A request from the CLI.
 export interface ControlRequest {

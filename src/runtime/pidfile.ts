@@ -64,6 +64,13 @@ export function acquirePidfile(file: string, pid = process.pid): PidfileTakeover
   }
 }
 
+// Writes our pid to `file` whoever holds it: a master that took over from a live one (upgrade).
+export function replacePidfile(file: string, pid = process.pid): void {
+  const tmp = `${file}.${pid}.tmp`;
+  writeFileSync(tmp, `${pid}\n`, { mode: 0o644 });
+  renameSync(tmp, file);
+}
+
 // Removes `file` only if it still holds `pid` (another master may have replaced it).
 export function releasePidfile(file: string, pid = process.pid): void {
   if (readPidfile(file) !== pid) return;

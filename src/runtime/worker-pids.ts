@@ -5,10 +5,12 @@
 // exits. A pid is signalled only if the file is ours and the process's start time and uid
 // match the record.
 import { constants } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { waitUntil } from '../cli/wait-until.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { readOwnFile } from './home-trust.js';
-import { bootId, groupMembers, startTime, uidOf, type ProcInfo } from './proc.js';
+import { bootId, groupMembers, isSupervisorMaster, processAlive, startTime, uidOf, type ProcInfo } from './proc.js';
 
 // One worker's process group (the worker's pid is its group id: it runs in a session of its own).
 export interface GroupRecord {
@@ -115,9 +117,33 @@ async function reapGroup(r: GroupRecord): Promise<Reaped | null> {
   return { record: r, worker, others: others.length };
 }
 
-// Stops the leftovers a dead master recorded, every group at once, each within its app's
-// kill_timeout; returns what was found, for the log.
+// The file a master that replaced another (`supervisor upgrade`) records its groups in, beside `file`.
+export function upgradedRecordsFile(file: string, pid = process.pid): string {
+  return file.replace(/\.pids$/, `.${pid}.pids`);
+}
+
+// The per-master record files beside `file` whose master is not running.
+function deadMastersFiles(file: string): string[] {
+  const dir = path.dirname(file);
+  const pattern = new RegExp(`^${path.basename(file).replace(/\.pids$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.pids$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const pid = Number(pattern.exec(name)?.[1] ?? NaN);
+    return Number.isInteger(pid) && !(processAlive(pid) && isSupervisorMaster(pid)) ? [path.join(dir, name)] : [];
+  });
+}
+
+// Stops the leftovers dead masters recorded (workers.pids, and the files of upgraded masters),
+// every group at once, each within its app's kill_timeout; returns what was found, for the log.
 export async function reapLeftovers(file: string): Promise<Reaped[]> {
-  const found = await Promise.all(readGroupRecords(file).map(reapGroup));
+  const extra = deadMastersFiles(file);
+  const records = [file, ...extra].flatMap((f) => readGroupRecords(f));
+  const found = await Promise.all(records.map(reapGroup));
+  for (const f of extra) rmSync(f, { force: true });
   return found.filter((r): r is Reaped => r !== null);
 }

@@ -48,7 +48,7 @@ test('start daemonizes once and returns when ready; status, reload, a second sta
     const status = await cli(home, ['status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     const doc = JSON.parse(status.stdout) as { apps: { name: string; status: string; workers: Record<string, unknown>[] }[]; configs: unknown };
-    assert.deepEqual(Object.keys(doc), ['apps', 'configs', 'metrics'], 'the issue\'s shape, plus each config file\'s last load result and the metrics endpoint');
+    assert.deepEqual(Object.keys(doc), ['apps', 'configs', 'metrics', 'master'], 'the issue\'s shape, plus each config file\'s last load result, the metrics endpoint and the master\'s versions');
     assert.ok(Array.isArray(doc.configs));
     assert.deepEqual(Object.keys(doc.apps[0]!), ['name', 'status', 'instances', 'file_instances', 'workers']);
     assert.equal(doc.apps[0]!.workers.length, 2);

@@ -74,6 +74,8 @@ test('every error code is produced by a real master and reaches the CLI with its
 
     const crashing = writeConfig(dir, { apps: [{ name: 'boom', script: fixture('crash-at-boot.mjs'), args: [dir], start_retries: 1, min_uptime: 500 }] }, 'boom.json');
     await expect('E_FATAL', request(sock, 'start', { config: crashing }));
+    // `supervisor run` keeps its pid: no upgrade there (the daemon's: test/e2e/upgrade.test.ts).
+    await expect('E_UPGRADE', request(sock, 'upgrade', {}));
 
     // deaf ignores finish-and-exit: while it stops (20 s kill_timeout) it cannot be scaled.
     void request(sock, 'stop', { app: 'deaf' }).catch(() => undefined);

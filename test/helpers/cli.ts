@@ -9,11 +9,11 @@ export interface CliResult { readonly code: number | null; readonly stdout: stri
 
 // Runs `supervisor <args>` with SUPERVISOR_HOME=`home` in the test's temp dir; resolves when
 // it exits. Past `timeoutMs` its process group is killed (code null). With `uid`, runs as
-// that user (and group) instead, for permission tests.
-export function cli(home: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, uid?: number): Promise<CliResult> {
+// that user (and group) instead, for permission tests; with `entry`, runs that CLI instead of ours.
+export function cli(home: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, uid?: number, entry = CLI): Promise<CliResult> {
   refuseFixedPorts(args);
   return new Promise((resolve) => {
-    const child = spawnInTest(process.execPath, [CLI, ...args], {
+    const child = spawnInTest(process.execPath, [entry, ...args], {
       env: { ...process.env, SUPERVISOR_HOME: home, ...env },
       cwd: scratch(),
       stdio: ['ignore', 'pipe', 'pipe'],

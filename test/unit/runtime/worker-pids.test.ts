@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { reapLeftovers, readGroupRecords, writeGroupRecords, type GroupRecord } from '../../../src/runtime/worker-pids.js';
+import { reapLeftovers, readGroupRecords, upgradedRecordsFile, writeGroupRecords, type GroupRecord } from '../../../src/runtime/worker-pids.js';
 import { UntrustedPathError } from '../../../src/runtime/home-trust.js';
 import { startTime } from '../../../src/runtime/proc.js';
 import { tempDir } from '../../helpers/config.js';
@@ -84,4 +84,25 @@ test('a pid file that is not ours is refused: a link, writable by others, anothe
     t.diagnostic('not root: the other-owner case needs chown');
   }
   assert.ok(alive(victim.pid!), 'nothing was signalled');
+});
+
+test('a master that replaced another records in workers.<pid>.pids: the next boot reaps the files of dead masters, never a live master\'s', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'workers.pids');
+  const deadMastersWorker = await shell('trap "exit 0" TERM; while :; do sleep 0.05; done', 'dead-masters-worker');
+  const liveMastersWorker = await shell('trap "exit 0" TERM; while :; do sleep 0.05; done', 'live-masters-worker');
+  // A process whose argv reads as a daemon master (the CLI entry, then master-daemon).
+  const liveMaster = spawnInTest(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '/opt/gs/dist/src/cli/main.js', 'master-daemon'], { stdio: 'ignore' });
+  await new Promise((resolve) => liveMaster.once('spawn', resolve));
+  writeGroupRecords(file, []);
+  writeGroupRecords(upgradedRecordsFile(file, 999_999_999), [recordOf(deadMastersWorker)]);
+  writeGroupRecords(upgradedRecordsFile(file, liveMaster.pid!), [recordOf(liveMastersWorker)]);
+  const reaped = await reapLeftovers(file);
+  assert.deepEqual(reaped.map((r) => r.record.pid), [deadMastersWorker.pid]);
+  await waitFor('the dead master\'s worker to go', () => !alive(deadMastersWorker.pid!));
+  assert.ok(alive(liveMastersWorker.pid!), 'a live master\'s worker is left alone');
+  assert.ok(!existsSync(upgradedRecordsFile(file, 999_999_999)), 'the dead master\'s file is removed once reaped');
+  assert.ok(existsSync(upgradedRecordsFile(file, liveMaster.pid!)), 'the live master\'s file stays');
+  liveMaster.kill('SIGKILL');
+  liveMastersWorker.kill('SIGKILL');
 });
