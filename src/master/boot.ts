@@ -85,7 +85,7 @@ export interface BootedMaster {
 export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
   const groups = new ProcessGroups((message) => log('warn', message));
-  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups, cluster: listeners })), {
+  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups, cluster: listeners, compileCacheRoot: `${opts.home.dir}/compile-cache` })), {
     insecureConfig: opts.insecureConfig ?? false,
     binder: listeners,
     errorLogOf: (app) => appLogPath(master, opts.home.logs, app, 'stderr'),
