@@ -95,7 +95,10 @@ const timing = [
   '"Last old worker gone" is the time from the command\'s start until none of the master\'s (daemon\'s) child processes',
   'from before the command is alive (polled every 10 ms in /proc).',
 ];
-const publish = (section: string) => {
+// BENCH_HEADING_SUFFIX (", Node 24") keeps a run on another Node beside the default one.
+const SUFFIX = process.env.BENCH_HEADING_SUFFIX ?? '';
+const publish = (written: string) => {
+  const section = written.replace(/^(## .*)$/m, `$1${SUFFIX}`);
   writeSection(path.join(ROOT, 'docs/benchmarks.md'), section);
   process.stdout.write(`\n${section}\nwritten to docs/benchmarks.md\n`);
 };
