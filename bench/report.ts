@@ -21,6 +21,7 @@ export const HEADING = '## Reload under load';
 
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
 const list = (xs: number[]) => `${xs.map((v) => v.toFixed(0)).join(', ')} ms`;
+// The middle value (the upper one of an even count), NaN when empty.
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const errors = (f: Figures) => {
   const parts = Object.entries(f.errorsByCode).map(([code, n]) => `${code}: ${n}`);
