@@ -3,11 +3,12 @@
 // machine). JSON only: a .js/.cjs/.mjs config may compute values (the time, the environment,
 // files it reads), and a YAML file is left to the loader too. What the loaded config also
 // depends on is checked each time: the file's real path, the trust check, the `--env` name,
-// and each app's script and cwd (their type, size, mtime, mode: normalize reads them to pick
+// the CPU count (`instances: "max"`), and each app's script and cwd (their type, size, mtime, mode: normalize reads them to pick
 // an interpreter, and check-files refuses missing ones). Any difference, or any doubt, and
 // the file is loaded again as before.
 import { open, realpath, stat } from 'node:fs/promises';
 import { constants, type Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadResult } from './load-isolated.js';
@@ -74,7 +75,8 @@ export function reuseUnchangedJson(load: Loader, insecure: boolean): Loader {
   const entries = new Map<string, Entry>();
   return async (file, opts) => {
     if (path.extname(file).toLowerCase() !== '.json') return load(file, opts);
-    const key = `${path.resolve(file)}\0${opts.env ?? ''}`;
+    // `instances: "max"` is the CPU count: a changed affinity is another config.
+    const key = `${path.resolve(file)}\0${opts.env ?? ''}\0${os.availableParallelism()}`;
     const since = Date.now();
     const check = async () => {
       const source = await readSource(file);
