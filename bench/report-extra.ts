@@ -60,7 +60,6 @@ export function renderJobs(runs: JobRun[], when: string, env: string[]): string 
     row('settings', (r) => r.settings),
     row('jobs handed out', (r) => String(r.handedOut)),
     row('jobs done', (r) => String(r.done)),
-    row('jobs done per second, start to stop', (r) => (r.done / r.seconds).toFixed(1)),
     row('**jobs cut**', (r) => `**${r.cut}**`),
     row('reload command wall time, median', (r) => ms(median(r.reloadMs))),
     row('reload command to last old worker gone, median', (r) => ms(median(r.goneMs))),
