@@ -7,6 +7,7 @@ declare module 'autocannon' {
     on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
     on(event: 'reqError', listener: (error: NodeJS.ErrnoException) => void): this;
     on(event: 'done', listener: (result: Result) => void): this;
+    stop(): void;
   }
   function autocannon(opts: Options, cb?: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;

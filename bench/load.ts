@@ -19,8 +19,9 @@ export interface LoadRecord {
   endedAt: number;
 }
 
-// Runs `connections` keep-alive connections against `url` for `seconds`.
-export function runLoad(url: string, connections: number, seconds: number): { record: LoadRecord; done: Promise<LoadRecord> } {
+// Runs `connections` keep-alive connections against `url` for `seconds`, or until stop().
+export function runLoad(url: string, connections: number, seconds: number): { record: LoadRecord; done: Promise<LoadRecord>; stop: () => void } {
+  let stop = () => undefined as void;
   const record: LoadRecord = { samples: [], errors: [], startedAt: Date.now(), endedAt: 0 };
   const done = new Promise<LoadRecord>((resolve, reject) => {
     const instance = autocannon({ url, connections, duration: seconds, timeout: 20 }, (err) => {
@@ -28,6 +29,7 @@ export function runLoad(url: string, connections: number, seconds: number): { re
       if (err) reject(err);
       else resolve(record);
     });
+    stop = () => instance.stop();
     const last = new Map<unknown, bigint>();
     const start = process.hrtime.bigint();
     instance.on('response', (client, status) => {
@@ -37,5 +39,5 @@ export function runLoad(url: string, connections: number, seconds: number): { re
     });
     instance.on('reqError', (error) => record.errors.push({ at: Date.now(), code: error.code ?? error.message }));
   });
-  return { record, done };
+  return { record, done, stop: () => stop() };
 }

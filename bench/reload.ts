@@ -1,11 +1,13 @@
-// `npm run bench:reload`, two cases, each with 5 reloads under autocannon (50 keep-alive
-// connections, 25 s), written side by side to docs/benchmarks.md:
+// `npm run bench:reload`: four cases, written side by side to docs/benchmarks.md. Two with 5
+// reloads under autocannon (50 keep-alive connections, 25 s):
 // - "app": the same 4-worker HTTP app (20 ms handler) under graceful-supervisor and under PM2
 //   cluster mode;
 // - "pm2-file": one PM2 cluster-mode ecosystem file (exec_mode "cluster", instances 4,
 //   node_args, env_production) with an unmodified Express app, started by both with
 //   `start <file> --env production`.
-// BENCH_CASES=app or BENCH_CASES=pm2-file runs one of them.
+// - "floor": `node -e 0`, a bare HTTP worker's spawn-to-listening, and our reload of one worker;
+// - "jobs": 3 job workers (200 ms jobs from a local queue), 6 reloads, jobs cut, ours and PM2's.
+// BENCH_CASES=app (or a list: floor,jobs) runs only those.
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,17 +16,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad } from './load.js';
 import { figures, type Window } from './stats.js';
 import { renderSection, writeSection, type Column } from './report.js';
-import { ROOT, startOurs, startOursOnPm2File, startPm2, startPm2OnFile, writePm2ClusterFile, type Subject } from './subjects.js';
+import { defaultSurge, usableCpus } from '../src/master/cpu-budget.js';
+import { measureFloor } from './floor.js';
+import { jobRun } from './jobs.js';
+import { renderFloor, renderJobs } from './report-extra.js';
+import { ROOT, pm2Settings, startOurs, startOursJobs, startOursOnPm2File, startPm2, startPm2Jobs, startPm2OnFile, writePm2ClusterFile, type Subject } from './subjects.js';
 
 const CONNECTIONS = 50;
 // BENCH_SECONDS/BENCH_RELOADS shorten a trial run; the documented figures use the defaults.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
+// The load's own limit, only reached if a reload command hangs.
+const MAX_SECONDS = 300;
 const RELOADS = Number(process.env.BENCH_RELOADS ?? 5);
 const FIRST_RELOAD_S = 3;
 const RELOAD_EVERY_S = 4;
 const TAIL_MS = 1000;
 const WARMUP_MS = 1000;
-const CASES = (process.env.BENCH_CASES ?? 'app,pm2-file').split(',');
+const CASES = (process.env.BENCH_CASES ?? 'floor,app,pm2-file,jobs').split(',');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,29 +44,35 @@ function freePort(): Promise<number> {
   });
 }
 
+// The load runs until the last reload command has returned and at least TAIL_MS + 2 s more
+// (and at least SECONDS in all), so every reload, however slow, happens under load.
 async function bench(start: (port: number) => Promise<Subject>, fixedPort?: number): Promise<Column> {
   const port = fixedPort ?? (await freePort());
   const subject = await start(port);
   try {
     let rssMax = subject.rss();
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, subject.rss())), 250);
-    const load = runLoad(`http://127.0.0.1:${port}/`, CONNECTIONS, SECONDS);
+    const load = runLoad(`http://127.0.0.1:${port}/`, CONNECTIONS, MAX_SECONDS);
     const windows: Window[] = [];
     const reloadMs: number[] = [];
+    const goneMs: number[] = [];
     let underLoad = 0;
     for (let i = 0; i < RELOADS; i++) {
       const at = load.record.startedAt + (FIRST_RELOAD_S + i * RELOAD_EVERY_S) * 1000;
       await sleep(Math.max(0, at - Date.now()));
       const from = Date.now();
-      if (from < load.record.startedAt + SECONDS * 1000) underLoad++;
+      if (load.record.endedAt === 0) underLoad++;
       const r = await subject.reload();
       reloadMs.push(r.wallMs);
+      goneMs.push(r.goneMs);
       windows.push({ from, to: Date.now() });
-      process.stdout.write(`  ${subject.name}: reload ${i + 1} took ${r.wallMs.toFixed(0)} ms\n`);
+      process.stdout.write(`  ${subject.name}: reload ${i + 1} took ${r.wallMs.toFixed(0)} ms, old workers gone after ${r.goneMs.toFixed(0)} ms\n`);
     }
+    await sleep(Math.max(TAIL_MS + 2000, load.record.startedAt + SECONDS * 1000 - Date.now()));
+    load.stop();
     const record = await load.done;
     clearInterval(sampler);
-    return { name: subject.name, reloadCommand: subject.reloadCommand, figures: figures(record, windows, TAIL_MS, WARMUP_MS), reloadMs, reloadsUnderLoad: underLoad, rssMaxBytes: rssMax };
+    return { name: subject.name, reloadCommand: subject.reloadCommand, figures: figures(record, windows, TAIL_MS, WARMUP_MS), reloadMs, goneMs, reloadsUnderLoad: underLoad, rssMaxBytes: rssMax };
   } finally {
     await subject.stop();
   }
@@ -74,38 +88,53 @@ const environment = (express: boolean) => [
 ];
 const when = () => new Date().toISOString().slice(0, 16).replace('T', ' ');
 const timing = [
-  `autocannon with ${CONNECTIONS} keep-alive connections for ${SECONDS} s, and ${RELOADS} reload commands at`,
-  `${FIRST_RELOAD_S} s, then every ${RELOAD_EVERY_S} s. "During reloads" is every response that completed between a reload`,
-  `command's start and ${TAIL_MS / 1000} s after it returned; "steady state" is the rest, after a ${WARMUP_MS / 1000} s warm-up.`,
+  `autocannon with ${CONNECTIONS} keep-alive connections, and ${RELOADS} reload commands at`,
+  `${FIRST_RELOAD_S} s, then every ${RELOAD_EVERY_S} s (or as soon as the one before returned); the load lasts ${SECONDS} s, or until`,
+  `${(TAIL_MS + 2000) / 1000} s after the last reload returned, so every reload runs under load. "During reloads" is every response that`,
+  `completed between a reload command's start and ${TAIL_MS / 1000} s after it returned; "steady state" is the rest, after a ${WARMUP_MS / 1000} s warm-up.`,
+  '"Last old worker gone" is the time from the command\'s start until none of the master\'s (daemon\'s) child processes',
+  'from before the command is alive (polled every 10 ms in /proc).',
 ];
-const publish = (section: string) => {
+// BENCH_HEADING_SUFFIX (", Node 24") keeps a run on another Node beside the default one.
+const SUFFIX = process.env.BENCH_HEADING_SUFFIX ?? '';
+const publish = (written: string) => {
+  const section = written.replace(/^(## .*)$/m, `$1${SUFFIX}`);
   writeSection(path.join(ROOT, 'docs/benchmarks.md'), section);
   process.stdout.write(`\n${section}\nwritten to docs/benchmarks.md\n`);
 };
 
+if (CASES.includes('floor')) {
+  process.stdout.write('floor...\n');
+  const floor = await measureFloor();
+  publish(renderFloor(floor, `Run with \`npm run bench:reload\` on ${when()} UTC.`, environment(false)));
+}
+
 if (CASES.includes('app')) {
+  if (CASES.includes('floor')) await sleep(2000);
+  // Ours with the default surge, PM2, then ours with every new worker at once (the old default).
   process.stdout.write('graceful-supervisor...\n');
   const ours = [await bench((port) => startOurs(port))];
   await sleep(2000);
-  process.stdout.write('graceful-supervisor, reload_surge 1...\n');
-  ours.push(await bench((port) => startOurs(port, 1)));
-  await sleep(2000);
   process.stdout.write('PM2 cluster...\n');
   const pm2 = await bench(startPm2);
+  await sleep(2000);
+  process.stdout.write('graceful-supervisor, reload_surge 4...\n');
+  ours.push(await bench((port) => startOurs(port, { surge: 4 })));
   const setup = [
-    `Run with \`npm run bench:reload\` on ${when()} UTC. The same HTTP app (20 ms per request,`,
-    `4 workers, \`wait_ready\`, \`kill_timeout\` 5 s) under each supervisor, one after the other in the same run.`,
-    'Ours runs twice: with the default (the whole new generation starts at once) and with `reload_surge: 1`',
-    '(one new worker at a time, the way `pm2 reload` goes). Each run:',
+    `Run with \`npm run bench:reload\` on ${when()} UTC. The same HTTP app file (\`bench/apps/http-app.mjs\`, 20 ms per`,
+    'request, 4 workers, `wait_ready`, `kill_timeout` 5 s) under each supervisor, PM2 in cluster mode, one after the',
+    `other in the same run: ours with its default surge (${defaultSurge()} on this machine: half its ${usableCpus()} usable CPUs), PM2, then`,
+    'ours with `reload_surge: 4` (the whole new generation at once, the default before). Each run:',
     ...timing,
-    `Our app is \`examples/http-worker.js\` (SDK \`listen\` + \`drainOnShutdown\` on the master's socket); PM2's is`,
-    '`bench/apps/pm2-app.cjs` (`process.send("ready")`, `server.close()` on shutdown). The reload commands are',
+    'The app uses the SDK, which also works outside our supervisor: `listen` takes the socket our master passed down, or',
+    'listens on PORT (shared by PM2\'s cluster module); `drainOnShutdown` drains keep-alive connections on finish-and-exit',
+    '(under PM2: its SIGINT); ready is `ready()` under ours, `process.send("ready")` under PM2. The reload commands are',
     '`supervisor reload` and `pm2 reload web`, each a separate process that returns once the reload is done, so both',
     'wall times include a Node start-up. Latency is timed per connection as the gap since its previous',
     'response (see `bench/load.ts`): autocannon\'s own latency figure is wrong after a `Connection: close`.',
     '',
     'The machine is shared (2 cores, several sessions at once) and autocannon runs on it too: absolute figures are',
-    'noisy; compare the columns, which ran one after the other within about two minutes.',
+    'noisy; compare the columns, which ran one after the other within about three minutes.',
   ].join('\n');
   publish(renderSection(ours, pm2, setup, environment(false)));
 }
@@ -135,4 +164,18 @@ if (CASES.includes('pm2-file')) {
   } finally {
     rmSync(path.dirname(file), { recursive: true, force: true });
   }
+}
+
+if (CASES.includes('jobs')) {
+  await sleep(2000);
+  const runs = [];
+  process.stdout.write('jobs: graceful-supervisor...\n');
+  runs.push(await jobRun((port) => startOursJobs(port), async () => 'wait_ready, kill_timeout 5 s, stop_signal SIGTERM (default)'));
+  await sleep(2000);
+  process.stdout.write('jobs: PM2...\n');
+  runs.push(await jobRun((port) => startPm2Jobs(port, 'SIGTERM', 'PM2, defaults'), pm2Settings));
+  await sleep(2000);
+  process.stdout.write('jobs: PM2, worker also handles SIGINT...\n');
+  runs.push(await jobRun((port) => startPm2Jobs(port, 'SIGTERM,SIGINT', 'PM2, defaults, worker handles SIGINT too'), pm2Settings));
+  publish(renderJobs(runs, `Run with \`npm run bench:reload\` on ${when()} UTC.`, environment(false)));
 }

@@ -10,6 +10,8 @@ export interface Column {
   readonly figures: Figures;
   // Wall time of each reload command (the whole client process).
   readonly reloadMs: number[];
+  // From each reload command's start until the last worker running before it was gone.
+  readonly goneMs: number[];
   readonly reloadsUnderLoad: number;
   readonly rssMaxBytes: number;
 }
@@ -19,7 +21,8 @@ export const HEADING = '## Reload under load';
 
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
 const list = (xs: number[]) => `${xs.map((v) => v.toFixed(0)).join(', ')} ms`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+// The middle value (the upper one of an even count), NaN when empty.
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const errors = (f: Figures) => {
   const parts = Object.entries(f.errorsByCode).map(([code, n]) => `${code}: ${n}`);
   const total = Object.values(f.errorsByCode).reduce((a, b) => a + b, 0);
@@ -59,6 +62,8 @@ export function renderSection(ours: Column[], pm2: Column, setup: string, env: s
     row('seconds counted as steady state', (c) => c.figures.steadySeconds.toFixed(1)),
     row('failed requests (by error code)', (c) => errors(c.figures), '0 for us'),
     row('non-2xx responses', (c) => String(c.figures.non2xx)),
+    row('p50, steady state', (c) => ms(c.figures.steadyP50)),
+    row('p50, during reloads', (c) => ms(c.figures.reloadP50)),
     row('p99, steady state', (c) => ms(c.figures.steadyP99)),
     row('p99, during reloads', (c) => ms(c.figures.reloadP99), 'ours <= 1.5x our steady'),
     row('reload command', (c) => c.reloadCommand),
@@ -66,6 +71,8 @@ export function renderSection(ours: Column[], pm2: Column, setup: string, env: s
     row('reload command wall time, each', (c) => list(c.reloadMs)),
     row('reload command wall time, median', (c) => ms(median(c.reloadMs))),
     row('reload command wall time, max', (c) => ms(Math.max(...c.reloadMs))),
+    row('reload command to last old worker gone, each', (c) => list(c.goneMs)),
+    row('reload command to last old worker gone, median', (c) => ms(median(c.goneMs))),
     row('master / daemon RSS, max', (c) => mb(c.rssMaxBytes)),
     '',
     'Targets:',

@@ -13,7 +13,9 @@ export interface Figures {
   readonly steadySeconds: number;
   readonly errorsByCode: Record<string, number>;
   readonly non2xx: number;
+  readonly steadyP50: number;
   readonly steadyP99: number;
+  readonly reloadP50: number;
   readonly reloadP99: number;
 }
 
@@ -44,7 +46,9 @@ export function figures(rec: LoadRecord, windows: Window[], tailMs: number, warm
     steadySeconds: steadyMs / 1000,
     errorsByCode,
     non2xx: rec.samples.filter((s) => s.status < 200 || s.status > 299).length,
+    steadyP50: percentile(steady.map((s) => s.ms), 50),
     steadyP99: percentile(steady.map((s) => s.ms), 99),
+    reloadP50: percentile(reload.map((s) => s.ms), 50),
     reloadP99: percentile(reload.map((s) => s.ms), 99),
   };
 }

@@ -5,10 +5,10 @@
 // keeps the two lists equal).
 import { EXIT } from './exit-codes.js';
 import { CliError, printError } from './output.js';
-// Quick path: a plain `status` never loads commander.
-import { quickStatus } from './quick-status.js';
+// Quick path: a plain `status`, `reload` or `restart` never loads commander.
+import { quickRoll, quickStatus } from './quick-status.js';
 
-const quick = await quickStatus(process.argv.slice(2));
+const quick = (await quickStatus(process.argv.slice(2))) ?? (await quickRoll(process.argv.slice(2)));
 if (quick !== null) process.exit(quick); // stdout/stderr writes are synchronous on Linux: nothing is lost
 const { Command } = await import('commander');
 

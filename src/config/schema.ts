@@ -103,7 +103,7 @@ export const appSchema = z
       .describe('Addresses the master binds and workers inherit: "tcp://host:port", "unix:/path" or a bare port.'),
     stop_signal: signal.optional().meta({ description: 'Signal sent as finish-and-exit to workers that do not use the SDK.', default: DEFAULTS.stop_signal }),
     kill_group: z.boolean().optional().meta({ description: "Send stop_signal and SIGKILL to the worker's whole process group.", default: false }),
-    reload_surge: z.number().int().min(1).max(1024).optional().describe('How many new workers start at once during a rolling reload. Default: all instances.'),
+    reload_surge: z.number().int().min(1).max(1024).optional().describe('How many new workers start at once during a rolling reload. Default: half the CPUs the master may use (os.availableParallelism(), lowered by a cgroup CPU quota), at least 1.'),
     cron_restart: z.string().superRefine((v, ctx) => {
       const problem = cronProblem(v);
       if (problem) ctx.addIssue({ code: 'custom', message: `expected a cron pattern like "0 3 * * *" (5 fields, or 6 with seconds first): ${problem}` });

@@ -1,6 +1,7 @@
 // How long an orchestrator must give the master to stop or reload, derived from the config:
 // systemd's TimeoutStopSec and Kubernetes' terminationGracePeriodSeconds both come from here.
 import type { Config } from '../config/types.js';
+import { defaultSurge } from '../master/cpu-budget.js';
 
 // Headroom for the master's own work around the workers' time: spawning, exits, closing.
 export const STOP_MARGIN_S = 10;
@@ -22,6 +23,6 @@ export interface StopBudget {
 export function stopBudget(config: Config): StopBudget {
   const killTimeoutS = Math.ceil(Math.max(0, ...config.apps.map((a) => a.kill_timeout)) / 1000);
   const listenTimeoutS = Math.ceil(Math.max(0, ...config.apps.map((a) => a.listen_timeout)) / 1000);
-  const reloadMs = Math.max(0, ...config.apps.map((a) => Math.ceil(a.instances / (a.reload_surge ?? Math.max(1, a.instances))) * (a.listen_timeout + a.kill_timeout)));
+  const reloadMs = Math.max(0, ...config.apps.map((a) => Math.ceil(a.instances / Math.min(Math.max(1, a.instances), a.reload_surge ?? defaultSurge())) * (a.listen_timeout + a.kill_timeout)));
   return { killTimeoutS, listenTimeoutS, stopS: killTimeoutS + STOP_MARGIN_S, reloadS: Math.ceil(reloadMs / 1000) + STOP_MARGIN_S };
 }

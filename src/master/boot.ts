@@ -109,7 +109,7 @@ export async function bootMaster(opts: BootOptions): Promise<BootedMaster> {
   const listeners = new ListenerRegistry();
   if (opts.replacing) listeners.adopt(opts.replacing.sockets);
   const groups = new ProcessGroups((message) => log('warn', message));
-  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups, cluster: listeners })), {
+  const master: Master = new Master(realEffects(spawnContext({ listenFds: (app) => listeners.fds(app), groups, cluster: listeners, compileCacheRoot: `${opts.home.dir}/compile-cache` })), {
     insecureConfig: opts.insecureConfig ?? false,
     binder: listeners,
     errorLogOf: (app) => appLogPath(master, opts.home.logs, app, 'stderr'),

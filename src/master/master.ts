@@ -3,6 +3,7 @@
 // everything between two events and never awaits: config reads and binds run outside it and
 // come back as events. docs/architecture.md tells the whole story.
 import { loadConfigIsolated } from '../config/load-isolated.js';
+import { reuseUnchangedJson } from '../config/reuse-json.js';
 import type { AppSpec, Config } from '../config/types.js';
 import type { RollMode } from './app-runtime.js';
 import { targetSpec } from './app-runtime.js';
@@ -60,7 +61,7 @@ export class Master {
     this.core.errorLogOf = options.errorLogOf ?? null;
     const insecure = options.insecureConfig ?? false;
     this.ctx = {
-      loader: options.loader ?? ((file, o) => loadConfigIsolated(file, { env: o.env, insecure, signal: o.signal })),
+      loader: options.loader ?? reuseUnchangedJson((file, o) => loadConfigIsolated(file, { env: o.env, insecure, signal: o.signal }), insecure),
       binder: options.binder ?? null,
       abort: this.abort.signal,
     };

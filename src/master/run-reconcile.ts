@@ -4,6 +4,7 @@ import { feedApp } from './app-driver.js';
 import type { AppRuntime } from './app-runtime.js';
 import type { MasterCore } from './core.js';
 import { finishWorker, spawnWorker } from './worker-driver.js';
+import { defaultSurge } from './cpu-budget.js';
 
 function viewOf(app: AppRuntime): AppView {
   const spec = app.specs.get(app.generation);
@@ -11,8 +12,8 @@ function viewOf(app: AppRuntime): AppView {
     state: app.state,
     generation: app.generation,
     instances: spec ? app.instances : 0,
-    // A start brings every worker up at once; surge limits reloads only.
-    surge: app.rollout?.fresh ? Number.POSITIVE_INFINITY : Math.max(1, spec?.reload_surge ?? app.instances),
+    // A start brings every worker up at once; surge limits reloads only (default: cpu-budget.ts).
+    surge: app.rollout?.fresh ? Number.POSITIVE_INFINITY : Math.max(1, spec?.reload_surge ?? defaultSurge()),
     rollout: app.rollout,
     workers: app.workers,
   };

@@ -3,6 +3,7 @@
 import { closeSync, writeSync } from 'node:fs';
 import { IPC_VERSION, type WorkerToMaster } from '../protocol/ipc.js';
 import { ENV_APP, ENV_READY_FD } from '../protocol/env.js';
+import { flushCompileCacheSoon } from './compile-cache.js';
 
 // True when a supervisor master started this process.
 export const supervised = process.env[ENV_APP] !== undefined;
@@ -23,6 +24,7 @@ let readySent = false;
 export function signalReady(): void {
   if (readySent || !supervised) return;
   readySent = true;
+  flushCompileCacheSoon();
   if (sendToMaster({ type: 'supervisor:ready', v: IPC_VERSION })) return;
   const fd = Number(process.env[ENV_READY_FD]);
   if (!Number.isInteger(fd) || fd < 3) return;

@@ -13,6 +13,7 @@ import { MasterChannel } from './ipc-channel.js';
 import { linePump, type PumpSink } from './output-pump.js';
 import { openOutputPipes } from './output-pipe.js';
 import { spawnChild } from './spawn-child.js';
+import { compileCacheEnv } from './compile-cache.js';
 import type { WorkerGroups } from './process-groups.js';
 import { clusterSpawn, type ClusterHost } from '../cluster/worker-spawn.js';
 import { ClusterPort } from '../cluster/worker-port.js';
@@ -29,6 +30,8 @@ export interface SpawnContext {
   readonly groups?: WorkerGroups;
   // Cluster mode's sockets (absent: cluster-mode apps run as fork mode).
   readonly cluster?: ClusterHost;
+  // Where Node workers keep their compile cache, one folder per app (compile-cache.ts).
+  readonly compileCacheRoot?: string;
 }
 
 // Spawns one worker and wires its events to `cb`.
@@ -51,6 +54,7 @@ export function spawnWorkerProcess(req: SpawnRequest, cb: WorkerCallbacks, ctx: 
   Object.assign(extra, cluster?.env);
   const cmd = wrappedCommand(spec, listen.fds.length > 0);
   const ids = ctx.uidGid(spec); // may throw (an unknown user): before any fd is opened
+  if (ctx.compileCacheRoot) Object.assign(extra, compileCacheEnv(ctx.compileCacheRoot, spec, ids.uid !== undefined || ids.gid !== undefined));
   const feeds: ((chunk: Buffer) => void)[] = [];
   const pipes = openOutputPipes(STREAMS.length, (i, chunk) => feeds[i]!(chunk));
   const stdio = ['pipe', pipes?.[0]!.childFd ?? 'pipe', pipes?.[1]!.childFd ?? 'pipe', ...listen.fds, 'pipe', ...(spec.ipc ? ['pipe'] : []), ...(cluster?.fds ?? [])] as SpawnOptions['stdio'];

@@ -33,7 +33,9 @@ export function uidGidOf(spec: AppSpec): { uid?: number; gid?: number } {
   return out;
 }
 
-// A full SpawnContext from the listener lookup, the process groups and cluster mode's sockets.
-export function spawnContext(parts: Pick<SpawnContext, 'listenFds' | 'groups' | 'cluster'>): SpawnContext {
-  return { listenFds: parts.listenFds, uidGid: uidGidOf, ...(parts.groups ? { groups: parts.groups } : {}), ...(parts.cluster ? { cluster: parts.cluster } : {}) };
+// A full SpawnContext from the listener lookup, the process groups, cluster mode's sockets and
+// the compile cache's folder.
+export function spawnContext(parts: Pick<SpawnContext, 'listenFds' | 'groups' | 'cluster' | 'compileCacheRoot'>): SpawnContext {
+  const { groups, cluster, compileCacheRoot } = parts;
+  return { listenFds: parts.listenFds, uidGid: uidGidOf, ...(groups ? { groups } : {}), ...(cluster ? { cluster } : {}), ...(compileCacheRoot ? { compileCacheRoot } : {}) };
 }

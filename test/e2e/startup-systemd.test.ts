@@ -15,7 +15,8 @@ const hasVerify = spawnSync('systemd-analyze', ['--version']).status === 0;
 function awkwardConfig(): string {
   const dir = path.join(tempDir(), 'my apps 100%');
   mkdirSync(dir);
-  return writeConfig(dir, { apps: [{ name: 'jobs', script: fixture('job-worker.mjs'), instances: 2, kill_timeout: '45s', listen_timeout: '5s' }] });
+  // reload_surge 2: one batch, whatever the machine's default surge (half its CPUs).
+  return writeConfig(dir, { apps: [{ name: 'jobs', script: fixture('job-worker.mjs'), instances: 2, reload_surge: 2, kill_timeout: '45s', listen_timeout: '5s' }] });
 }
 
 test('the printed unit runs `supervisor run` with Type=exec, reloads with `supervisor reload`, and derives its timeouts', () => {

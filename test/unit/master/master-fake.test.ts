@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Master } from '../../../src/master/master.js';
+import { defaultSurge } from '../../../src/master/cpu-budget.js';
 import type { MasterNotice } from '../../../src/master/notices.js';
 import { FakeWorld, settle, track } from '../../helpers/fake-world.js';
 import { tempDir, writeConfig } from '../../helpers/config.js';
@@ -47,12 +48,12 @@ test('start spawns instances workers and reports once all are ready', async () =
 });
 
 test('rolling reload: new workers first, an old one retires only when its replacement is ready', async () => {
-  const { world, master, file } = setup();
+  const { world, master, file } = setup({ reload_surge: 3 });
   await started(world, master, file);
   const reload = master.reload();
   await settle();
   const fresh = world.live(2);
-  assert.equal(fresh.length, 3, 'the whole new generation starts at once by default');
+  assert.equal(fresh.length, 3, 'reload_surge 3: the whole new generation starts at once');
   assert.ok(world.live(1).every((p) => p.sent.length === 0), 'no old worker is told anything before a replacement is ready');
   fresh.find((p) => p.req.slot === 1)!.ready();
   await settle();
@@ -81,6 +82,24 @@ test('an old worker that overstays kill_timeout gets SIGKILL', async () => {
   await world.advance(1);
   assert.deepEqual(old.signals, ['SIGKILL']);
   assert.ok(notices.some((n) => n.type === 'worker-killed'));
+});
+
+test('without reload_surge, a reload starts as many new workers at once as the machine\'s default surge', async () => {
+  const { world, master, file } = setup({ instances: 8 });
+  await started(world, master, file);
+  const reload = master.reload();
+  await settle();
+  assert.equal(world.live(2).length, Math.min(8, defaultSurge()), 'about half the usable CPUs, at least 1');
+  // Then it rolls on: each ready new worker retires one old one and lets the next one start.
+  const readied = new Set<unknown>();
+  for (let round = 0; round < 8 && world.live(1).length > 0; round++) {
+    for (const p of world.live(2)) if (!readied.has(p)) (readied.add(p), p.ready());
+    await settle();
+    for (const p of world.live(1)) if (p.sent.length > 0) p.exit(0);
+    await settle();
+  }
+  assert.equal(world.live(2).length, 8);
+  assert.equal((await reload).ok, true);
 });
 
 test('reload_surge 1 rolls one worker at a time', async () => {
@@ -227,7 +246,7 @@ test('once running, a worker that is done (autorestart false, or a stop_exit_cod
   // Before, the reconciler refilled such a slot at once, with no backoff: a spawn loop.
   for (const app of [{ autorestart: false, exitCode: 3 }, { autorestart: false, exitCode: 0 }, { autorestart: true, stop_exit_codes: [7], exitCode: 7 }]) {
     const { exitCode, ...keys } = app;
-    const { world, master, file, notices } = setup({ instances: 2, ...keys });
+    const { world, master, file, notices } = setup({ instances: 2, reload_surge: 2, ...keys });
     await started(world, master, file);
     const down = world.live(1).find((p) => p.req.slot === 1)!;
     down.exit(exitCode);

@@ -197,7 +197,7 @@ test('a reload of an app its file no longer has is E_UNKNOWN_APP, and the app do
 test('reloads asked for during a rollout wait for it, then share one read and one follow-up rollout', async () => {
   const { loader, reads } = manualLoader();
   const { world, master, write, notices } = setup({ loader });
-  const file = write([{ name: 'web', instances: 2 }]);
+  const file = write([{ name: 'web', instances: 2, reload_surge: 2 }]);
   const start = master.start(file);
   await turns();
   reads[0]!.answer(await ok(file));

@@ -22,7 +22,8 @@ async function setup() {
   master.observe((n) => metrics.observe(n));
   const dir = tempDir();
   writeFileSync(`${dir}/w.js`, ''); // the loader checks that the script exists
-  const file = writeConfig(dir, { apps: [{ name: 'web', script: 'w.js', instances: 3, wait_ready: true, kill_timeout: 3000, listen_timeout: 5000 }] });
+  // reload_surge 3: a reload starts all three new workers at once, whatever the machine's default.
+  const file = writeConfig(dir, { apps: [{ name: 'web', script: 'w.js', instances: 3, reload_surge: 3, wait_ready: true, kill_timeout: 3000, listen_timeout: 5000 }] });
   const p = master.start(file);
   await settle();
   for (const proc of world.live()) proc.ready();
