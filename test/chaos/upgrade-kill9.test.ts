@@ -14,7 +14,7 @@ import { freePort } from '../helpers/http.js';
 import { checkJobLog } from '../helpers/job-log.js';
 import { keepAliveLoad } from '../helpers/keepalive-load.js';
 import { fixture } from '../helpers/paths.js';
-import { alive, childrenOf, cmdline, pidsMatching } from '../helpers/procs.js';
+import { alive, childrenOf, cmdline, pidsMatching, stat } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
 import { report, scale } from '../helpers/chaos.js';
 
@@ -29,6 +29,12 @@ function apps(dir: string, port: number): unknown[] {
 
 const newMasterOf = (old: number): number | undefined => childrenOf(old).find((p) => cmdline(p).includes('master-daemon'));
 const testProcs = (dir: string): number[] => pidsMatching(dir).filter((p) => /fixtures\/|master-daemon/.test(cmdline(p)));
+// True when every test process is the survivor or its child; else throws naming the others.
+function onlySurvivorLeft(dir: string, survivor: number): true {
+  const strays = testProcs(dir).filter((p) => p !== survivor && !childrenOf(survivor).includes(p));
+  if (strays.length > 0) throw new Error(`left: ${strays.map((p) => `pid ${p} (ppid ${stat(p)?.ppid}, state ${stat(p)?.state}) ${cmdline(p).slice(0, 160)}`).join('; ')}`);
+  return true;
+}
 
 for (const victim of ['old', 'new'] as const) {
   test(`kill -9 of the ${victim} master in the middle of an upgrade: one master is left serving, and the next start and upgrade work`, { timeout: 240_000 }, async () => {
@@ -66,7 +72,7 @@ for (const victim of ['old', 'new'] as const) {
         assert.equal(status.code, 0, status.stderr);
         assert.equal((JSON.parse(status.stdout) as { master: { pid: number } }).master.pid, survivor);
         // What the killed master started goes: its workers get their stop signal from the kernel.
-        await waitFor('only the survivor\'s processes left', () => testProcs(dir).every((p) => p === survivor || childrenOf(survivor).includes(p)), 30_000);
+        await waitFor('only the survivor\'s processes left', () => onlySurvivorLeft(dir, survivor), 30_000);
         outcomes.push(`round ${round}: upgrade exit ${res.code} (${(res.stderr.trim().split('\n').pop() ?? '').replace(/^.*keeps serving\): /, '').slice(0, 100)}); survivor pid ${survivor} serves; ${testProcs(dir).length - 1} workers, all its own`);
         if (victim === 'new') assert.equal(res.code, 1, 'the upgrade says it failed');
         const served = load.stats.ok;
