@@ -27,7 +27,7 @@ function unixPeer(inode: string): string | null {
 
 // docs/protocols.md, "Environment".
 // SUPERVISOR_CLUSTER: cluster-mode Node workers (the plain app, `instances` on a Node script).
-const DOCUMENTED = ['SUPERVISOR_APP', 'SUPERVISOR_WORKER_ID', 'SUPERVISOR_GENERATION', 'SUPERVISOR_READY_FD', 'NODE_APP_INSTANCE', 'SUPERVISOR_CLUSTER'];
+const DOCUMENTED = ['SUPERVISOR_APP', 'SUPERVISOR_WORKER_ID', 'SUPERVISOR_GENERATION', 'SUPERVISOR_READY_FD', 'NODE_APP_INSTANCE', 'SUPERVISOR_CLUSTER', 'NODE_COMPILE_CACHE'];
 const LISTEN = ['LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES'];
 const INTERNAL = /^(SUPERVISOR_INTERNAL_|NOTIFY_SOCKET$)/;
 // Node's own IPC variables: a worker has them only for its own channel to the master.
