@@ -6,7 +6,7 @@
 // with its default metrics endpoint on (port 0) and, as a second figure, with metrics off.
 // ROUNDS (default 3) sets the number of rounds. Prints a table for docs/benchmarks.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,7 @@ async function ours(metrics: boolean): Promise<number> {
   } finally {
     master.kill('SIGTERM');
     await new Promise((r) => master.once('exit', r));
+    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -70,6 +71,7 @@ async function pm2(): Promise<number> {
     return await settledRss(Number(readFileSync(path.join(home, 'pm2.pid'), 'utf8')));
   } finally {
     run('kill');
+    rmSync(home, { recursive: true, force: true });
   }
 }
 
