@@ -8,7 +8,6 @@
 // - "floor": `node -e 0`, a bare HTTP worker's spawn-to-listening, and our reload of one worker;
 // - "jobs": 3 job workers (200 ms jobs from a local queue), 6 reloads, jobs cut, ours and PM2's.
 // BENCH_CASES=app (or a list: floor,jobs) runs only those.
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
@@ -21,6 +20,7 @@ import { measureFloor } from './floor.js';
 import { jobRun } from './jobs.js';
 import { renderFloor, renderJobs } from './report-extra.js';
 import { ROOT, pm2Settings, startOurs, startOursJobs, startOursOnPm2File, startPm2, startPm2Jobs, startPm2OnFile, writePm2ClusterFile, type Subject } from './subjects.js';
+import { freePort } from './free-port.js';
 
 const CONNECTIONS = 50;
 // BENCH_SECONDS/BENCH_RELOADS shorten a trial run; the documented figures use the defaults.
@@ -34,15 +34,6 @@ const TAIL_MS = 1000;
 const WARMUP_MS = 1000;
 const CASES = (process.env.BENCH_CASES ?? 'floor,app,pm2-file,jobs').split(',');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // The load runs until the last reload command has returned and at least TAIL_MS + 2 s more
 // (and at least SECONDS in all), so every reload, however slow, happens under load.

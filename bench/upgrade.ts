@@ -8,7 +8,6 @@
 // `-- --write` puts the section into docs/benchmarks.md.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +15,7 @@ import { runLoad } from './load.js';
 import { figures, type Window } from './stats.js';
 import { writeSection } from './report.js';
 import { ROOT } from './subjects.js';
+import { freePort } from './free-port.js';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -37,15 +37,6 @@ function exec(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ c
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // A supervisor that runs the app and is replaced `ROUNDS` times.
 interface Subject {
