@@ -9,8 +9,8 @@ import { tempDir } from '../helpers/config.js';
 import { docBlocks, type DocBlock } from '../helpers/doc-blocks.js';
 import { spawnInTest } from '../helpers/spawn.js';
 
-// A hung block is caught either way; a block that starts a master, reloads it and stops it
-// took over 20 s with both cores busy (the migrating page's cluster-mode run).
+// Generous, for blocks that start, reload and stop a master on a busy machine; a block that
+// hangs is still caught.
 const BLOCK_TIMEOUT_MS = 60_000;
 
 const docs = [
