@@ -15,8 +15,8 @@ import { workersOf } from '../helpers/workers.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { mb, sampleRss, rssOf } from '../helpers/rss.js';
 import { report, scale } from '../helpers/chaos.js';
+import { nobodyCannot } from '../helpers/nobody.js';
 
-const asRoot = process.getuid?.() === 0;
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
 test('a worker that breaks the IPC protocol is killed, logged with the reason, and replaced', { timeout: 60_000 }, async () => {
@@ -55,7 +55,7 @@ test('a worker that breaks the IPC protocol is killed, logged with the reason, a
 test('fds passed to the master with SCM_RIGHTS over the IPC channel and the ready fd never reach its fd table', { timeout: 120_000 }, async () => {
   const messages = scale(20_000, 2_000);
   const dir = tempDir('gs-chaos-fds-');
-  const users = asRoot ? ['self', 'nobody'] : ['self'];
+  const users = nobodyCannot() === null ? ['self', 'nobody'] : ['self'];
   const apps = users.flatMap((who) =>
     ['ipc', 'ready'].map((target) => ({
       name: `fds-${target}-${who}`,

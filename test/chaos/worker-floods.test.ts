@@ -16,8 +16,8 @@ import { workersOf } from '../helpers/workers.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { mb, rssOf, sampleRss } from '../helpers/rss.js';
 import { report, scale } from '../helpers/chaos.js';
+import { nobodyCannot } from '../helpers/nobody.js';
 
-const asRoot = process.getuid?.() === 0;
 const MAX_GROWTH = 50 * 1024 * 1024;
 
 type Target = 'stdout' | 'stderr' | 'ipc';
@@ -26,7 +26,7 @@ async function floodScenario(target: Target, id: string): Promise<void> {
   const bytes = scale(1024 ** 3, 64 * 1024 ** 2);
   const dir = tempDir(`gs-chaos-flood-${target}-`);
   const port = await freePort();
-  const users = asRoot ? ['self', 'nobody'] : ['self'];
+  const users = nobodyCannot() === null ? ['self', 'nobody'] : ['self'];
   const flooders = users.map((who) => ({
     name: `flood-${who}`,
     script: fixture('flood.mjs'),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { tempDir, writeConfig } from '../helpers/config.js';
 import { fixture } from '../helpers/paths.js';
+import { nobodyCannot } from '../helpers/nobody.js';
 
 const NOBODY = 65534;
 
@@ -40,7 +41,7 @@ test('start with a missing, unreadable or invalid config exits 2 and starts noth
   assert.ok(!existsSync(path.join(home, 'supervisor.sock')), 'no socket');
 });
 
-test('a home that is not writable exits 5 before anything starts', { timeout: 30_000 }, async () => {
+test('a home that is not writable exits 5 before anything starts', { timeout: 30_000, skip: nobodyCannot() ?? false }, async () => {
   const dir = tempDir(); // 0700 root: nobody cannot create anything under it
   const file = writeConfig(dir, { apps: [{ name: 'x', script: fixture('job-worker.mjs') }] });
   const readable = path.join(tempDir(), 'eco.json');
