@@ -4,7 +4,7 @@ import { processAlive } from '../runtime/proc.js';
 import { callMaster, type MasterCallOptions } from './call.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { CliError } from './output.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil } from '../runtime/wait-until.js';
 
 // Stops `app`, or the whole master when `app` is undefined; resolves with the exit code.
 export async function stop(app: string | undefined, opts: MasterCallOptions): Promise<ExitCode> {

@@ -6,7 +6,7 @@ import { processAlive } from '../runtime/proc.js';
 import { callMaster, type MasterCallOptions } from './call.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { CliError } from './output.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil } from '../runtime/wait-until.js';
 
 // How long the old master may take to finish its workers (their kill_timeout) and exit.
 const OLD_MASTER_EXIT_MS = 300_000;

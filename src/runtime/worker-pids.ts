@@ -7,7 +7,7 @@
 import { constants } from 'node:os';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { waitUntil } from '../cli/wait-until.js';
+import { waitUntil } from './wait-until.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { readOwnFile } from './home-trust.js';
 import { bootId, groupMembers, isSupervisorMaster, processAlive, startTime, uidOf, type ProcInfo } from './proc.js';

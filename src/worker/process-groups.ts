@@ -11,7 +11,7 @@ import { groupMembers, startTime } from '../runtime/proc.js';
 import { writeGroupRecords, type GroupRecord } from '../runtime/worker-pids.js';
 import { findSetpriv } from './command.js';
 import type { GroupKeeper } from './group-keeper.js';
-import { waitUntil } from '../cli/wait-until.js';
+import { waitUntil } from '../runtime/wait-until.js';
 
 // What the spawner tells about each worker's group.
 export interface WorkerGroups {
